@@ -1,0 +1,36 @@
+"""The ``tariffsim`` Typer application.
+
+Each command group lives in its own module and is registered here; commands only parse
+arguments, call the library and render its typed results with Rich (or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import typer
+
+from tariffsim import __version__
+
+app = typer.Typer(
+    name="tariffsim",
+    help="Tariffs on Canada and Mexico: measures, effective rates, PE and GE effects.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"tariffsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version_callback, is_eager=True, help="Print the version."
+    ),
+) -> None:
+    """tariffsim: quantify tariff scenarios for North America."""
+
+
+# Command groups register themselves below (one import per module, in data-flow order).

@@ -1,0 +1,56 @@
+"""Named exceptions and warnings of tariffsim, in one place (as linearmodels does).
+
+Every error that reports bad input names the file, the field and the offending value, so a
+user can fix a scenario or data file without reading a traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DataValidationError",
+    "MeasureError",
+    "ScenarioError",
+    "SolverConvergenceError",
+    "StoreError",
+    "TariffsimError",
+]
+
+
+class TariffsimError(Exception):
+    """Base class of every error raised on purpose by tariffsim."""
+
+
+class DataValidationError(TariffsimError, ValueError):
+    """A baseline data file breaks an accounting identity or has the wrong shape/labels.
+
+    Attributes name the file, the field and the bad value so the message is actionable.
+    """
+
+    def __init__(self, message: str, *, file: str = "", field: str = "", value: object = None):
+        self.file = file
+        self.field = field
+        self.value = value
+        where = ", ".join(p for p in (f"file {file}" if file else "", f"field {field}" if field else "") if p)
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class MeasureError(TariffsimError, ValueError):
+    """A tariff-measure file is malformed (unknown key, country, sector, bad dates or rates)."""
+
+
+class ScenarioError(TariffsimError, ValueError):
+    """A scenario file or form is malformed (unknown measure id, bad date, wrong type...)."""
+
+
+class StoreError(TariffsimError):
+    """The results store cannot be read or written as asked (unknown run id, locked file...)."""
+
+
+class SolverConvergenceError(TariffsimError, RuntimeError):
+    """An equilibrium solver did not converge; carries the diagnostics of the last iterate."""
+
+    def __init__(self, message: str, *, iterations: int, max_residual: float, residuals: object = None):
+        self.iterations = iterations
+        self.max_residual = max_residual
+        self.residuals = residuals
+        super().__init__(f"{message} (iterations={iterations}, max_residual={max_residual:.3e})")

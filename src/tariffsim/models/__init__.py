@@ -1,0 +1,1 @@
+"""Economic models: partial equilibrium (``pe``) and Caliendo-Parro general equilibrium (``ge``)."""
