@@ -1,0 +1,58 @@
+"""An inter-process file lock around short-lived DuckDB connections.
+
+DuckDB lets one process at a time open a database file for writing (and a read-only open
+fails while a writer holds it), so every connection the store makes is taken under an
+exclusive ``flock`` on a sidecar file ``<db>.lock``. Waiting is a retry loop with
+exponential backoff up to a timeout, after which :class:`~tariffsim.errors.StoreError` says
+which file was locked. The kernel drops a ``flock`` when its holder dies, so a killed process
+never leaves the store locked.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tariffsim.errors import StoreError
+
+__all__ = ["exclusive_lock"]
+
+
+@contextmanager
+def exclusive_lock(
+    lock_path: Path, *, timeout: float = 120.0, first_wait: float = 0.01
+) -> Iterator[None]:
+    """Hold an exclusive advisory lock on ``lock_path`` for the ``with`` block.
+
+    Args:
+        lock_path: the sidecar lock file (created if absent, never deleted: deleting a lock
+            file another process has open would break mutual exclusion).
+        timeout: seconds to keep retrying before giving up with ``StoreError``.
+        first_wait: first backoff interval; doubles on each failed try, capped at 0.5 s.
+    """
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        wait = first_wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise StoreError(
+                        f"results store lock {lock_path} still held by another process after "
+                        f"{timeout:.0f} s; retry later or pass a different --store PATH"
+                    ) from None
+                time.sleep(wait)
+                wait = min(wait * 2.0, 0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
