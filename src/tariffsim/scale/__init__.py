@@ -1,0 +1,38 @@
+"""Uncertainty and scale: θ draws, Monte Carlo with bands, sweeps, batched execution on Dask.
+
+- :mod:`~tariffsim.scale.draws`: truncated-normal θ draws from estimates (seeded, up front).
+- :mod:`~tariffsim.scale.executor`: batches of independent solves, serial or on Dask, with one
+  retry per failed item and nothing dropped silently.
+- :mod:`~tariffsim.scale.montecarlo`: solve every draw, summarise median and 5–95% bands.
+- :mod:`~tariffsim.scale.sweep`: response curves over a measure's rate or a trade-cost shock.
+- :mod:`~tariffsim.scale.figures`: Plotly figures of bands and response curves.
+- :mod:`~tariffsim.scale.synthetic`: consistent random baselines for benchmarks.
+"""
+
+from __future__ import annotations
+
+from tariffsim.scale.draws import DEFAULT_CV, ThetaPrior, draw_thetas, theta_prior
+from tariffsim.scale.executor import (
+    BatchOutcome,
+    ItemFailure,
+    dask_client,
+    default_workers,
+    run_batches,
+)
+from tariffsim.scale.figures import band_figure, sweep_figure
+from tariffsim.scale.synthetic import synthetic_baseline
+
+__all__ = [
+    "DEFAULT_CV",
+    "BatchOutcome",
+    "ItemFailure",
+    "ThetaPrior",
+    "band_figure",
+    "dask_client",
+    "default_workers",
+    "draw_thetas",
+    "run_batches",
+    "sweep_figure",
+    "synthetic_baseline",
+    "theta_prior",
+]
