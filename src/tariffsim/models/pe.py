@@ -1,0 +1,369 @@
+"""Partial-equilibrium tariff model, WITS/SMART style, on the same baseline as the GE model.
+
+For every buyer n and sector j the sector's goods from all suppliers i (the domestic one
+included) are Armington varieties in a CES composite, and the composite's demand has a
+constant price elasticity. Supplier prices net of tariffs are fixed (infinite export supply
+elasticity, as SMART's default of 99) except for the share of a tariff change that exporters
+absorb when pass-through is incomplete. Nominal incomes, wages and every other market stay
+put: this is the "first-round" effect of a tariff on the flows it taxes, the quick answer
+that the Caliendo-Parro GE model (``tariffsim.models.ge``) completes with wage, income and
+input-output feedback.
+
+Notation (all per buyer n, supplier i, sector j; hats are new/old ratios):
+
+* tariff factor           t̂_ni = (1 + τ'_ni) / (1 + τ_ni)
+* buyer price             p̂_ni = [1 + ρ (t̂_ni − 1)] · d̂_ni       (ρ pass-through, d̂ iceberg)
+* exporter net price      p̂*_ni = p̂_ni / (t̂_ni · d̂_ni)           (= 1 when ρ = 1)
+* composite price         P̂_n = [Σ_i π_ni p̂_ni^{1−σ}]^{1/(1−σ)}   (σ = 1: Π_i p̂_ni^{π_ni})
+* supplier shares         π'_ni = π_ni (p̂_ni / P̂_n)^{1−σ}
+* composite expenditure   X̂_n = P̂_n^{1−η}                        (η demand elasticity)
+* purchases               X'_ni = π'_ni X_n X̂_n  (tariff-inclusive), trade'_ni = X'_ni/(1+τ'_ni)
+* consumer cost           CV_n = X_n (P̂_n^{1−η} − 1)/(1 − η), or X_n ln P̂_n when η = 1
+                          (the exact loss of consumer surplus under constant-elasticity demand)
+* tariff revenue          R_n = Σ_ij τ_ni trade_ni,  R'_n = Σ_ij τ'_ni trade'_ni
+* exporter price effect   S_i = Σ_{n≠i, j} trade'_ni (1 − 1/p̂*_ni)   (≤ 0 when exporters absorb)
+* welfare                 100 · (−CV_n + R'_n − R_n + S_n) / I_n    (I_n baseline income)
+* CPI                     Π_j P̂_n^{j α_n^j};  real wage = 1/CPI − 1 (nominal wages fixed)
+
+Trade change is split as SMART does: ``diversion`` = (π'_ni − π_ni) X_n /(1+τ'_ni), the
+reallocation of the sector's base expenditure among suppliers (the domestic one included);
+``creation`` = the rest of the change (the change in the sector's total spending and the
+tariff wedge on the supplier's own sales).
+
+Terms-of-trade and volume-of-trade effects have no PE counterpart and are reported as NaN.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tariffsim.data.baseline import Baseline
+from tariffsim.models.result import ModelResult
+
+__all__ = [
+    "ELASTICITY_SETS",
+    "SMART_SUBSTITUTION_ELASTICITY",
+    "Elasticities",
+    "PEResult",
+    "composite_price_hat",
+    "consumer_cost",
+    "elasticities_for",
+    "solve",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: WITS/SMART's default elasticity of substitution between supplying countries, 1.5.
+#: Source: World Bank WITS, "SMART: Partial equilibrium model" help page and Jammes &
+#: Olarreaga (2005), "Explaining SMART and GSIM", World Bank (accessed 2026-11-29).
+SMART_SUBSTITUTION_ELASTICITY = 1.5
+
+#: Named elasticity sets (see :func:`elasticities_for`).
+ELASTICITY_SETS: dict[str, str] = {
+    "cp2015": (
+        "σ_j = 1 + θ_j with θ_j the baseline's Caliendo-Parro (2015, REStud 82(1), Table 1) "
+        "trade elasticities; η = 1 (CP's Cobb-Douglas upper tier keeps sector spending fixed). "
+        "Makes PE the first round of the GE model."
+    ),
+    "smart": (
+        "σ = 1.5 in every sector (WITS/SMART default; Jammes & Olarreaga 2005); η = 1. "
+        "SMART's own import-demand elasticities (Kee, Nicita & Olarreaga 2008, by HS6 "
+        "product and country) are not shipped."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Elasticities:
+    """PE elasticities by sector.
+
+    Attributes:
+        name: the set's name (for diagnostics and the store).
+        substitution: ``[j]`` σ_j, elasticity of substitution between suppliers (> 0).
+        demand: ``[j]`` η_j, price elasticity of the sector composite's demand (≥ 0).
+    """
+
+    name: str
+    substitution: FloatArray
+    demand: FloatArray
+
+    def __post_init__(self) -> None:
+        if np.any(self.substitution <= 0) or np.any(~np.isfinite(self.substitution)):
+            raise ValueError(f"elasticity set {self.name!r}: substitution elasticities must be > 0")
+        if np.any(self.demand < 0) or np.any(~np.isfinite(self.demand)):
+            raise ValueError(f"elasticity set {self.name!r}: demand elasticities must be >= 0")
+
+
+def elasticities_for(
+    baseline: Baseline,
+    name: str = "cp2015",
+    *,
+    substitution: dict[str, float] | None = None,
+    demand: float | dict[str, float] | None = None,
+) -> Elasticities:
+    """Elasticities of a named set for ``baseline``'s sectors, with optional overrides.
+
+    Args:
+        baseline: gives the sectors and, for ``"cp2015"``, θ.
+        name: a key of :data:`ELASTICITY_SETS`.
+        substitution: σ by sector code, replacing the set's value.
+        demand: η for every sector (a number) or by sector code.
+    """
+    j = baseline.n_sectors
+    if name == "cp2015":
+        sigma = 1.0 + np.asarray(baseline.theta, dtype=float).copy()
+    elif name == "smart":
+        sigma = np.full(j, SMART_SUBSTITUTION_ELASTICITY)
+    else:
+        raise ValueError(
+            f"unknown elasticity set {name!r}; allowed: {', '.join(sorted(ELASTICITY_SETS))}"
+        )
+    eta = np.ones(j)
+    for code, value in (substitution or {}).items():
+        sigma[_sector(baseline, code)] = float(value)
+    if isinstance(demand, dict):
+        for code, value in demand.items():
+            eta[_sector(baseline, code)] = float(value)
+    elif demand is not None:
+        eta[:] = float(demand)
+    return Elasticities(name=name, substitution=sigma, demand=eta)
+
+
+def _sector(baseline: Baseline, code: str) -> int:
+    try:
+        return baseline.sector_index(code)
+    except KeyError as exc:
+        raise ValueError(str(exc.args[0])) from None
+
+
+@dataclass(frozen=True, eq=False)
+class PEResult:
+    """Outcome of a PE solve: labelled arrays and the tidy :class:`ModelResult`.
+
+    Attributes:
+        baseline: the baseline solved on.
+        elasticities: the elasticities used.
+        pass_through: ρ, share of a tariff change borne by buyers.
+        tariff_new: ``[n, i, j]`` τ'.
+        buyer_price_hat: ``[n, i, j]`` p̂.
+        exporter_price_hat: ``[n, i, j]`` p̂*.
+        price_hat: ``[n, j]`` P̂, composite (buyer) price of sector j in n.
+        trade_new: ``[n, i, j]`` trade' at pre-tariff prices.
+        diversion: ``[n, i, j]`` part of the trade change from reallocation among suppliers.
+        consumer_cost: ``[n, j]`` CV, consumer cost of the price change (USD millions).
+        seconds: wall time.
+    """
+
+    baseline: Baseline
+    elasticities: Elasticities
+    pass_through: float
+    tariff_new: FloatArray
+    buyer_price_hat: FloatArray
+    exporter_price_hat: FloatArray
+    price_hat: FloatArray
+    trade_new: FloatArray
+    diversion: FloatArray
+    consumer_cost: FloatArray
+    seconds: float
+    diagnostics: dict[str, float | int | bool | str] = field(default_factory=dict)
+
+    @property
+    def tariff_revenue_new(self) -> FloatArray:
+        """``[n]`` R'_n = Σ τ' trade'."""
+        return (self.tariff_new * self.trade_new).sum(axis=(1, 2))
+
+    @property
+    def cpi_hat(self) -> FloatArray:
+        """``[n]`` consumer price index change Π_j P̂_n^{j α_n^j}."""
+        return np.exp((self.baseline.alpha * np.log(self.price_hat)).sum(axis=1))
+
+    @property
+    def exporter_price_effect(self) -> FloatArray:
+        """``[i]`` S_i = Σ_{n≠i,j} trade'_ni (1 − 1/p̂*_ni): revenue exporters absorb."""
+        loss = self.trade_new * (1.0 - 1.0 / self.exporter_price_hat)
+        off = loss.sum(axis=2)
+        return off.sum(axis=0) - np.diagonal(off)
+
+    @property
+    def welfare_usd(self) -> FloatArray:
+        """``[n]`` −CV + ΔR + S in baseline units."""
+        b = self.baseline
+        return (
+            -self.consumer_cost.sum(axis=1)
+            + self.tariff_revenue_new
+            - b.tariff_revenue
+            + self.exporter_price_effect
+        )
+
+    def to_model_result(self) -> ModelResult:
+        """Tidy frames in the shape every model returns (NaN for ToT/VoT)."""
+        b = self.baseline
+        regions = list(b.regions)
+        sectors = list(b.sectors)
+        n, j = b.n_regions, b.n_sectors
+        off_new = self.trade_new.sum(axis=2)
+        imports_new = off_new.sum(axis=1) - np.diagonal(off_new)
+        exports_new = off_new.sum(axis=0) - np.diagonal(off_new)
+        cpi = self.cpi_hat
+        country = pd.DataFrame(
+            {
+                "region": regions,
+                "welfare_pct": 100.0 * self.welfare_usd / b.income,
+                "real_wage_pct": 100.0 * (1.0 / cpi - 1.0),
+                "tot_pct": np.full(n, np.nan),
+                "vot_pct": np.full(n, np.nan),
+                "price_index_pct": 100.0 * (cpi - 1.0),
+                "exports_pct": _pct(exports_new, b.exports),
+                "imports_pct": _pct(imports_new, b.imports),
+                "tariff_revenue_base": b.tariff_revenue,
+                "tariff_revenue_new": self.tariff_revenue_new,
+                "consumer_cost": self.consumer_cost.sum(axis=1),
+                "exporter_price_effect": self.exporter_price_effect,
+                "welfare_usd": self.welfare_usd,
+            }
+        )
+        output_new = self.trade_new.sum(axis=0)
+        sector = pd.DataFrame(
+            {
+                "region": np.repeat(regions, j),
+                "sector": np.tile(sectors, n),
+                "price_pct": (100.0 * (self.price_hat - 1.0)).ravel(),
+                "output_pct": _pct(output_new, b.gross_output).ravel(),
+                "consumer_cost": self.consumer_cost.ravel(),
+            }
+        )
+        idx = np.indices(b.trade.shape).reshape(3, -1)
+        base = b.trade.ravel()
+        new = self.trade_new.ravel()
+        diversion = self.diversion.ravel()
+        trade = pd.DataFrame(
+            {
+                "importer": np.asarray(regions)[idx[0]],
+                "exporter": np.asarray(regions)[idx[1]],
+                "sector": np.asarray(sectors)[idx[2]],
+                "value_base": base,
+                "value_new": new,
+                "change_pct": _pct(new, base),
+                "diversion": diversion,
+                "creation": new - base - diversion,
+                "tariff_base": b.tariff.ravel(),
+                "tariff_new": self.tariff_new.ravel(),
+            }
+        )
+        return ModelResult(
+            model="pe",
+            baseline=b.name,
+            frames={"country": country, "sector": sector, "trade": trade},
+            diagnostics=dict(self.diagnostics),
+        )
+
+
+def _pct(new: FloatArray, old: FloatArray) -> FloatArray:
+    """100 (new/old − 1), NaN where the base is zero."""
+    out = np.full(np.shape(new), np.nan)
+    np.divide(new, old, out=out, where=old != 0)
+    return 100.0 * (out - 1.0)
+
+
+def composite_price_hat(pi: FloatArray, price_hat: FloatArray, sigma: FloatArray) -> FloatArray:
+    """``[n, j]`` CES price index change P̂ = [Σ_i π p̂^{1−σ}]^{1/(1−σ)}, Π_i p̂^π if σ = 1.
+
+    Shares are divided by their sum (1 up to rounding) so that p̂ = 1 gives P̂ = 1 exactly.
+    """
+    one = np.isclose(sigma, 1.0)
+    safe = np.where(one, 2.0, sigma)[None, None, :]
+    total = pi.sum(axis=1)
+    empty = total <= 0
+    denom = np.where(empty, 1.0, total)
+    ces = ((pi * price_hat ** (1.0 - safe)).sum(axis=1) / denom) ** (1.0 / (1.0 - safe[:, 0, :]))
+    geo = np.exp((pi * np.log(price_hat)).sum(axis=1) / denom)
+    return np.where(empty, 1.0, np.where(one[None, :], geo, ces))
+
+
+def consumer_cost(expenditure: FloatArray, price_hat: FloatArray, eta: FloatArray) -> FloatArray:
+    """``[n, j]`` CV = X (P̂^{1−η} − 1)/(1 − η), X ln P̂ when η = 1 (consumer-surplus loss)."""
+    one = np.isclose(eta, 1.0)[None, :]
+    safe = np.where(one, 2.0, eta[None, :])
+    general = expenditure * (price_hat ** (1.0 - safe) - 1.0) / (1.0 - safe)
+    return np.where(one, expenditure * np.log(price_hat), general)
+
+
+def solve(
+    baseline: Baseline,
+    tariff_new: FloatArray | None = None,
+    *,
+    elasticities: Elasticities | None = None,
+    pass_through: float = 1.0,
+    trade_cost_hat: FloatArray | None = None,
+) -> PEResult:
+    """Solve the PE model for a tariff change τ → τ' (and optional iceberg changes d̂).
+
+    Args:
+        baseline: base-year flows with their own tariffs τ.
+        tariff_new: ``[n, i, j]`` τ' (default: τ, no tariff change).
+        elasticities: default :func:`elasticities_for` (baseline, ``"cp2015"``).
+        pass_through: ρ ∈ [0, 1], share of a tariff change passed to buyers (1 = complete).
+        trade_cost_hat: ``[n, i, j]`` d̂ iceberg cost factors (1 = unchanged), borne by buyers.
+
+    Returns:
+        :class:`PEResult`; the model is in closed form, so no iteration is needed.
+    """
+    start = time.perf_counter()
+    shape = baseline.trade.shape
+    tau = baseline.tariff
+    tau_new = tau.copy() if tariff_new is None else np.asarray(tariff_new, dtype=float)
+    d_hat = np.ones(shape) if trade_cost_hat is None else np.asarray(trade_cost_hat, dtype=float)
+    for label, arr in (("tariff_new", tau_new), ("trade_cost_hat", d_hat)):
+        if arr.shape != shape:
+            raise ValueError(f"{label} has shape {arr.shape}; the baseline needs {shape}")
+    if np.any(tau_new <= -1.0) or np.any(~np.isfinite(tau_new)):
+        raise ValueError("tariff_new must be finite and above -100%")
+    if np.any(d_hat <= 0) or np.any(~np.isfinite(d_hat)):
+        raise ValueError("trade_cost_hat must be finite and positive")
+    if not 0.0 <= pass_through <= 1.0:
+        raise ValueError(f"pass_through must lie in [0, 1], got {pass_through}")
+    el = elasticities if elasticities is not None else elasticities_for(baseline, "cp2015")
+    if el.substitution.shape != (baseline.n_sectors,):
+        raise ValueError("elasticities do not match the baseline's sectors")
+
+    t_hat = (1.0 + tau_new) / (1.0 + tau)
+    p_hat = (1.0 + pass_through * (t_hat - 1.0)) * d_hat
+    p_star_hat = p_hat / (t_hat * d_hat)
+    pi = baseline.pi
+    sigma = el.substitution
+    price_hat = composite_price_hat(pi, p_hat, sigma)
+    # π'/π and trade'/trade in ratio form, so that a zero shock reproduces the base exactly
+    share_hat = (p_hat / price_hat[:, None, :]) ** (1.0 - sigma[None, None, :])
+    x = baseline.expenditure
+    x_hat = price_hat ** (1.0 - el.demand[None, :])
+    wedge = (1.0 + tau) / (1.0 + tau_new)
+    trade_new = baseline.trade * share_hat * x_hat[:, None, :] * wedge
+    diversion = baseline.trade * (share_hat - 1.0) * wedge
+    cv = consumer_cost(x, price_hat, el.demand)
+    seconds = time.perf_counter() - start
+    return PEResult(
+        baseline=baseline,
+        elasticities=el,
+        pass_through=float(pass_through),
+        tariff_new=tau_new,
+        buyer_price_hat=p_hat,
+        exporter_price_hat=p_star_hat,
+        price_hat=price_hat,
+        trade_new=trade_new,
+        diversion=diversion,
+        consumer_cost=cv,
+        seconds=seconds,
+        diagnostics={
+            "converged": True,
+            "iterations": 0,
+            "max_residual": 0.0,
+            "seconds": seconds,
+            "elasticity_set": el.name,
+            "pass_through": float(pass_through),
+        },
+    )

@@ -1,0 +1,126 @@
+"""Partial-equilibrium model: zero shock, closed forms, diversion, pass-through, welfare parts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scen_toy import toy_baseline
+
+from tariffsim.models import pe
+
+
+def _shock(b, importer="USA", exporter="CAN", sector="METALS", rate=0.25):  # type: ignore[no-untyped-def]
+    tau = b.tariff.copy()
+    tau[b.region_index(importer), b.region_index(exporter), b.sector_index(sector)] = rate
+    return tau
+
+
+def test_zero_shock_returns_baseline_exactly() -> None:
+    b = toy_baseline()
+    res = pe.solve(b)
+    np.testing.assert_array_equal(res.trade_new, b.trade)
+    np.testing.assert_array_equal(res.price_hat, np.ones((b.n_regions, b.n_sectors)))
+    mr = res.to_model_result()
+    assert (mr.country["welfare_pct"] == 0).all()
+    assert mr.country["tot_pct"].isna().all() and mr.country["vot_pct"].isna().all()
+
+
+def test_tariff_matches_closed_form_ces_shares() -> None:
+    b = toy_baseline()
+    tau = _shock(b)
+    res = pe.solve(b, tau)
+    n, j = b.region_index("USA"), b.sector_index("METALS")
+    theta = b.theta[j]
+    p_hat = (1 + tau[n, :, j]) / (1 + b.tariff[n, :, j])
+    pi = b.pi[n, :, j]
+    expected_share = pi * p_hat**-theta / (pi * p_hat**-theta).sum()
+    expected_price = (pi * p_hat**-theta).sum() ** (-1 / theta)
+    purchases = res.trade_new[n, :, j] * (1 + tau[n, :, j])
+    np.testing.assert_allclose(purchases / purchases.sum(), expected_share, rtol=1e-12)
+    assert res.price_hat[n, j] == pytest.approx(expected_price, rel=1e-12)
+    # η = 1: spending on the sector is unchanged (the CP Cobb-Douglas upper tier)
+    assert purchases.sum() == pytest.approx(b.expenditure[n, j], rel=1e-12)
+
+
+def test_tariff_diverts_trade_and_raises_revenue_and_prices() -> None:
+    b = toy_baseline()
+    res = pe.solve(b, _shock(b))
+    mr = res.to_model_result()
+    t = mr.trade.set_index(["importer", "exporter", "sector"])
+    assert t.loc[("USA", "CAN", "METALS"), "change_pct"] < -50
+    assert t.loc[("USA", "MEX", "METALS"), "change_pct"] > 0
+    assert t.loc[("USA", "USA", "METALS"), "change_pct"] > 0
+    assert t.loc[("USA", "MEX", "METALS"), "diversion"] > 0
+    # untouched markets do not move in PE
+    assert t.loc[("CAN", "USA", "METALS"), "change_pct"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(t["creation"] + t["diversion"], t["value_new"] - t["value_base"])
+    c = mr.country.set_index("region")
+    assert c.loc["USA", "tariff_revenue_new"] > c.loc["USA", "tariff_revenue_base"]
+    assert c.loc["USA", "price_index_pct"] > 0
+    assert c.loc["USA", "real_wage_pct"] < 0
+    assert c.loc["CAN", "exports_pct"] < 0
+    assert c.loc["USA", "consumer_cost"] > 0
+    # welfare is the sum of its documented parts
+    parts = -c["consumer_cost"] + c["tariff_revenue_new"] - c["tariff_revenue_base"]
+    parts = parts + c["exporter_price_effect"]
+    np.testing.assert_allclose(c["welfare_usd"], parts, rtol=1e-12)
+
+
+def test_importer_loss_is_second_order_in_a_small_tariff() -> None:
+    b = toy_baseline(mfn=0.0)
+    usa = b.region_index("USA")
+    losses = [pe.solve(b, _shock(b, rate=t)).welfare_usd[usa] for t in (0.01, 0.02)]
+    assert losses[0] < 0 and losses[1] < 0
+    assert losses[1] / losses[0] == pytest.approx(4.0, rel=0.05)  # Harberger triangle
+
+
+def test_zero_pass_through_moves_revenue_from_exporter_to_importer() -> None:
+    b = toy_baseline()
+    res = pe.solve(b, _shock(b), pass_through=0.0)
+    np.testing.assert_allclose(res.price_hat, 1.0)
+    np.testing.assert_allclose(res.consumer_cost, 0.0, atol=1e-12)
+    assert res.welfare_usd.sum() == pytest.approx(0.0, abs=1e-9)
+    can = b.region_index("CAN")
+    assert res.exporter_price_effect[can] < 0
+
+
+def test_trade_cost_cut_raises_bilateral_trade() -> None:
+    b = toy_baseline()
+    d = np.ones_like(b.trade)
+    c, m = b.region_index("CAN"), b.region_index("MEX")
+    d[c, m, :] = d[m, c, :] = 0.9
+    res = pe.solve(b, trade_cost_hat=d)
+    tradable = b.tradable
+    assert (res.trade_new[c, m, tradable] > b.trade[c, m, tradable]).all()
+    assert (res.welfare_usd[[c, m]] > 0).all()
+
+
+def test_elasticity_sets_and_overrides() -> None:
+    b = toy_baseline()
+    cp = pe.elasticities_for(b)
+    np.testing.assert_allclose(cp.substitution, 1 + b.theta)
+    smart = pe.elasticities_for(b, "smart", substitution={"METALS": 3.0}, demand=0.5)
+    assert smart.substitution[0] == 3.0 and smart.substitution[1] == 1.5
+    np.testing.assert_allclose(smart.demand, 0.5)
+    res = pe.solve(b, _shock(b), elasticities=smart)
+    usa, met = b.region_index("USA"), b.sector_index("METALS")
+    # η < 1: spending on the sector rises with its price
+    assert (res.trade_new[usa, :, met] * (1 + res.tariff_new[usa, :, met])).sum() > b.expenditure[
+        usa, met
+    ]
+    unit = pe.elasticities_for(b, "smart", substitution={"METALS": 1.0})
+    assert np.isfinite(pe.solve(b, _shock(b), elasticities=unit).price_hat).all()
+    with pytest.raises(ValueError, match="allowed: cp2015, smart"):
+        pe.elasticities_for(b, "gtap")
+    with pytest.raises(ValueError, match="unknown sector 'STEEL'"):
+        pe.elasticities_for(b, substitution={"STEEL": 2.0})
+
+
+def test_bad_inputs_are_named() -> None:
+    b = toy_baseline()
+    with pytest.raises(ValueError, match="pass_through"):
+        pe.solve(b, pass_through=1.5)
+    with pytest.raises(ValueError, match="shape"):
+        pe.solve(b, np.zeros((2, 2, 2)))
+    with pytest.raises(ValueError, match="above -100%"):
+        pe.solve(b, np.full_like(b.trade, -1.0))
