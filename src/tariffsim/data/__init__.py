@@ -1,0 +1,50 @@
+"""Embedded baselines: loading, aggregation through mapping files, validation, provenance.
+
+Two real baselines ship inside the package (built by ``scripts/build_baseline.py`` from the raw
+public files; provenance in ``manifest.toml``):
+
+* ``wiod2011`` (default): WIOD 2013-release world input-output table for 2011, 41 regions x 35
+  industries, with 2025 U.S. MFN tariffs net of FTA preference use and Caliendo-Parro 2005
+  tariffs for other pairs;
+* ``cp1993``: Caliendo & Parro (2015) 1993 data, 31 regions x 40 sectors, re-solved as an exact
+  equilibrium of their model, with the 2005 tariffs from :func:`load_cp_tariffs`.
+
+Examples::
+
+    from tariffsim.data import load_baseline
+    b = load_baseline()                                   # native wiod2011
+    b = load_baseline("wiod2011", regions="na7", sectors="na19")
+"""
+
+from __future__ import annotations
+
+from tariffsim.data._aggregate import aggregate, read_map, shipped_maps
+from tariffsim.data._load import (
+    REQUIRED_FIELDS,
+    aggregate_tariff,
+    elasticities,
+    list_baselines,
+    load_baseline,
+    load_baseline_file,
+    load_cp_tariffs,
+    manifest,
+)
+from tariffsim.data._validate import TOLERANCE, validate
+from tariffsim.data.baseline import Baseline
+
+__all__ = [
+    "REQUIRED_FIELDS",
+    "TOLERANCE",
+    "Baseline",
+    "aggregate",
+    "aggregate_tariff",
+    "elasticities",
+    "list_baselines",
+    "load_baseline",
+    "load_baseline_file",
+    "load_cp_tariffs",
+    "manifest",
+    "read_map",
+    "shipped_maps",
+    "validate",
+]
