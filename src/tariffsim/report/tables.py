@@ -1,0 +1,154 @@
+"""Tables built from a :class:`ModelResult`, shared by the CLI, reports and dashboard.
+
+Each function returns a tidy DataFrame; rendering (Rich, Markdown, HTML, Dash) is left to the
+caller. North America comes first: rows for CAN, MEX and USA precede the other regions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from tariffsim.models.result import ModelResult
+
+__all__ = [
+    "NORTH_AMERICA",
+    "compare_results",
+    "country_summary",
+    "headline",
+    "markdown_table",
+    "na_trade_by_sector",
+    "top_sector_effects",
+]
+
+#: The three USMCA partners, in the order every table shows them.
+NORTH_AMERICA: tuple[str, ...] = ("CAN", "MEX", "USA")
+
+_NAMES = {"CAN": "Canada", "MEX": "Mexico", "USA": "U.S."}
+
+
+def _na_first(regions: Sequence[str]) -> list[str]:
+    first = [r for r in NORTH_AMERICA if r in regions]
+    return first + [r for r in regions if r not in first]
+
+
+def country_summary(result: ModelResult) -> pd.DataFrame:
+    """One row per region: welfare, real wage, CPI, exports, imports (%), tariff revenue.
+
+    ``tariff_revenue_change`` is new minus base revenue in the baseline's units.
+    """
+    c = result.country.set_index("region")
+    order = _na_first(list(c.index))
+    out = c.loc[
+        order,
+        [
+            "welfare_pct",
+            "real_wage_pct",
+            "price_index_pct",
+            "exports_pct",
+            "imports_pct",
+            "tariff_revenue_base",
+            "tariff_revenue_new",
+        ],
+    ].copy()
+    out["tariff_revenue_change"] = out["tariff_revenue_new"] - out["tariff_revenue_base"]
+    return out.reset_index()
+
+
+def top_sector_effects(
+    result: ModelResult, n: int = 10, regions: Sequence[str] = NORTH_AMERICA
+) -> pd.DataFrame:
+    """The ``n`` largest changes in bilateral trade among ``regions`` (by absolute value).
+
+    Domestic sales are left out; ranking by the change in value (not percent) shows the flows
+    that matter, not tiny flows that move a lot.
+    """
+    t = result.trade
+    mask = t["importer"].isin(regions) & t["exporter"].isin(regions)
+    mask &= t["importer"] != t["exporter"]
+    sub = t.loc[mask, ["importer", "exporter", "sector", "value_base", "value_new", "change_pct"]]
+    sub = sub.assign(change_value=sub["value_new"] - sub["value_base"])
+    order = sub["change_value"].abs().sort_values(ascending=False, kind="stable").index
+    return sub.loc[order].head(n).reset_index(drop=True)
+
+
+def na_trade_by_sector(result: ModelResult, regions: Sequence[str] = NORTH_AMERICA) -> pd.DataFrame:
+    """Trade among ``regions`` by direction and sector: base, new, percent change.
+
+    Columns: ``flow`` (``"CAN→USA"``: exporter → importer), ``exporter``, ``importer``,
+    ``sector``, ``value_base``, ``value_new``, ``change_pct``. Sectors with no base trade are
+    dropped.
+    """
+    t = result.trade
+    mask = t["importer"].isin(regions) & t["exporter"].isin(regions)
+    mask &= (t["importer"] != t["exporter"]) & (t["value_base"] > 0)
+    sub = t.loc[mask, ["exporter", "importer", "sector", "value_base", "value_new"]].copy()
+    sub["change_pct"] = 100.0 * (sub["value_new"] / sub["value_base"] - 1.0)
+    sub.insert(0, "flow", sub["exporter"] + "→" + sub["importer"])
+    return sub.reset_index(drop=True)
+
+
+def compare_results(
+    a: ModelResult, b: ModelResult, labels: tuple[str, str] = ("a", "b")
+) -> pd.DataFrame:
+    """Side-by-side country metrics of two results and their difference (b − a).
+
+    Columns: ``region``, ``metric``, ``<label a>``, ``<label b>``, ``difference``; percent
+    metrics are differences in percentage points.
+    """
+    metrics = ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct",
+               "tariff_revenue_new")  # fmt: skip
+    ca, cb = a.country.set_index("region"), b.country.set_index("region")
+    regions = _na_first([r for r in ca.index if r in cb.index])
+    rows = []
+    for region in regions:
+        for metric in metrics:
+            va = float(ca[metric].astype(float).to_dict()[region])
+            vb = float(cb[metric].astype(float).to_dict()[region])
+            rows.append(
+                {"region": region, "metric": metric, labels[0]: va, labels[1]: vb,
+                 "difference": vb - va}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def headline(result: ModelResult) -> str:
+    """One or two sentences on welfare in North America, naming who gains (or loses) more.
+
+    Answers the seed's question for any run: between Canada and Mexico, who comes out ahead?
+    """
+    c = result.country.set_index("region")["welfare_pct"]
+    parts = [f"{_NAMES[r]} {c[r]:+.3f}%" for r in NORTH_AMERICA if r in c.index]
+    text = f"Welfare change ({result.model.upper()}): " + ", ".join(parts) + "."
+    if "CAN" in c.index and "MEX" in c.index and np.isfinite(c["CAN"]) and np.isfinite(c["MEX"]):
+        can, mex = float(c["CAN"]), float(c["MEX"])
+        if np.isclose(can, mex, rtol=0.0, atol=5e-4):
+            text += " Canada and Mexico fare the same to within 0.0005 percentage points."
+        else:
+            first, second = ("Mexico", "Canada") if mex > can else ("Canada", "Mexico")
+            hi, lo = max(can, mex), min(can, mex)
+            verb = "gains more" if hi > 0 else "loses less"
+            text += (
+                f" {first} {verb} than {second}: {hi:+.3f}% against {lo:+.3f}% "
+                f"(a gap of {hi - lo:.3f} percentage points)."
+            )
+    return text
+
+
+def markdown_table(frame: pd.DataFrame, *, digits: int = 3) -> str:
+    """A GitHub-flavoured Markdown table; floats with ``digits`` decimals, NaN as "–"."""
+    cols = [str(c) for c in frame.columns]
+    lines = ["| " + " | ".join(cols) + " |"]
+    numeric = [pd.api.types.is_numeric_dtype(frame[c]) for c in frame.columns]
+    lines.append("|" + "|".join("---:" if num else "---" for num in numeric) + "|")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for value, num in zip(row, numeric, strict=True):
+            if num and isinstance(value, float | np.floating):
+                cells.append("–" if not np.isfinite(value) else f"{value:,.{digits}f}")
+            else:
+                cells.append(str(value))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
