@@ -1,0 +1,171 @@
+"""Equilibrium conditions of the Caliendo-Parro (2015) model in changes (exact hat algebra).
+
+One pure, vectorised function per condition. Each takes the array namespace ``xp`` as its
+first argument (``numpy`` or ``jax.numpy``) so the numpy solver and the JAX backend evaluate
+the very same formulas. No function loops over countries or sectors.
+
+Notation (DESIGN.md, equations 1-5): n importer, i exporter, j sector, k input sector;
+x̂ = x'/x. Cost and price changes are carried in logs (``log_c`` = ln ĉ, ``log_p`` = ln P̂),
+which keeps them positive and lets the price index be a log-sum-exp that neither overflows for
+large θ (petroleum has θ = 64.85 in CP) nor divides 0 by 0 where a country buys nothing of a
+sector: there P̂ is set to 1 and every share stays exactly 0.
+
+Array shapes: ``pi``, ``tau``, ``log_kappa`` [n, i, j]; ``gamma_io`` [n, k, j] (input k into
+sector j, Σ_k γ_n^{k,j} = 1 − γ_n^j); ``gamma_va``, ``alpha``, ``log_c``, ``log_p``,
+``expenditure`` [n, j]; ``theta`` [j]; ``log_w``, ``wage_bill``, ``deficit`` [n].
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "expenditure_matrix",
+    "expenditure_update",
+    "gross_output",
+    "income",
+    "input_cost",
+    "log_kappa_hat",
+    "log_shares",
+    "price_index",
+    "tariff_factor",
+    "tariff_revenue",
+    "trade_balance_excess",
+    "trade_shares",
+]
+
+Array = Any
+"""An ``numpy.ndarray`` or a ``jax.Array``; the functions are written for both."""
+
+
+def log_kappa_hat(xp: Any, tau_base: Array, tau_new: Array, trade_cost_hat: Array) -> Array:
+    """Log change in the trade-cost wedge.
+
+    κ̂_ni^j = (1 + τ'_ni^j) / (1 + τ_ni^j) · d̂_ni^j, returned as ln κ̂.
+    """
+    return xp.log1p(tau_new) - xp.log1p(tau_base) + xp.log(trade_cost_hat)
+
+
+def log_shares(xp: Any, pi: Array) -> Array:
+    """ln π with −∞ where π = 0 (computed without evaluating log 0)."""
+    positive = pi > 0
+    return xp.where(positive, xp.log(xp.where(positive, pi, 1.0)), -xp.inf)
+
+
+def input_cost(xp: Any, log_w: Array, log_p: Array, gamma_va: Array, gamma_io: Array) -> Array:
+    """Equation 1, the cost of the input bundle.
+
+    ln ĉ_n^j = γ_n^j ln ŵ_n + Σ_k γ_n^{k,j} ln P̂_n^k.
+    """
+    return gamma_va * log_w[:, None] + xp.einsum("nkj,nk->nj", gamma_io, log_p)
+
+
+def _log_terms(xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, theta: Array) -> Array:
+    """ln[π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j}] for every (n, i, j); −∞ where π = 0."""
+    return log_pi - theta[None, None, :] * (log_kappa + log_c[None, :, :])
+
+
+def price_index(xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, theta: Array) -> Array:
+    """Equation 2, the sectoral price index.
+
+    P̂_n^j = [Σ_i π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j}]^{−1/θ^j}, evaluated as a log-sum-exp and
+    returned as ln P̂. Where n buys nothing of sector j (all π_ni^j = 0) ln P̂ = 0.
+    """
+    a = _log_terms(xp, log_pi, log_kappa, log_c, theta)
+    m = xp.max(a, axis=1)
+    finite = xp.isfinite(m)
+    m_safe = xp.where(finite, m, 0.0)
+    s = xp.sum(xp.exp(a - m_safe[:, None, :]), axis=1)
+    log_s = xp.log(xp.where(finite, s, 1.0))
+    return xp.where(finite, -(m_safe + log_s) / theta[None, :], 0.0)
+
+
+def trade_shares(
+    xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, log_p: Array, theta: Array
+) -> Array:
+    """Equation 3, the new expenditure shares.
+
+    π'_ni^j = π_ni^j (κ̂_ni^j ĉ_i^j / P̂_n^j)^{−θ^j}; zero shares stay exactly zero.
+    """
+    a = _log_terms(xp, log_pi, log_kappa, log_c, theta)
+    return xp.exp(a + theta[None, None, :] * log_p[:, None, :])
+
+
+def tariff_factor(xp: Any, tau: Array) -> Array:
+    """1/(1+τ): the share of a tariff-inclusive purchase that reaches the exporter."""
+    return 1.0 / (1.0 + tau)
+
+
+def gross_output(xp: Any, pi: Array, tau: Array, expenditure: Array) -> Array:
+    """Goods-market clearing, sales of i at producer prices.
+
+    Y_i^j = Σ_n π_ni^j X_n^j / (1 + τ_ni^j), shape [i, j].
+    """
+    return xp.einsum("nij,nj->ij", pi * tariff_factor(xp, tau), expenditure)
+
+
+def tariff_revenue(xp: Any, pi: Array, tau: Array, expenditure: Array) -> Array:
+    """Tariff revenue of each importer (rebated to its consumers).
+
+    R_n = Σ_j Σ_i τ_ni^j π_ni^j X_n^j / (1 + τ_ni^j), shape [n].
+    """
+    return xp.einsum("nij,nj->n", pi * tau * tariff_factor(xp, tau), expenditure)
+
+
+def income(xp: Any, wage_bill: Array, revenue: Array, deficit: Array) -> Array:
+    """Final expenditure (equation 4, second line).
+
+    I_n = ŵ_n w_n L_n + R_n + D_n, with ``wage_bill`` = ŵ_n w_n L_n.
+    """
+    return wage_bill + revenue + deficit
+
+
+def expenditure_update(
+    xp: Any,
+    pi: Array,
+    tau: Array,
+    expenditure: Array,
+    wage_bill: Array,
+    deficit: Array,
+    gamma_io: Array,
+    alpha: Array,
+) -> Array:
+    """Right-hand side of equation 4, the expenditure system (its fixed point is X').
+
+    X_n^j = Σ_k γ_n^{j,k} Σ_i π_in^k X_i^k / (1 + τ_in^k) + α_n^j I_n, where
+    I_n = ŵ_n w_n L_n + Σ_k Σ_i τ_ni^k π_ni^k X_n^k / (1 + τ_ni^k) + D_n.
+    The map is affine in X; its linear part is :func:`expenditure_matrix`.
+    """
+    y = gross_output(xp, pi, tau, expenditure)
+    i_n = income(xp, wage_bill, tariff_revenue(xp, pi, tau, expenditure), deficit)
+    return xp.einsum("njk,nk->nj", gamma_io, y) + alpha * i_n[:, None]
+
+
+def expenditure_matrix(xp: Any, pi: Array, tau: Array, gamma_io: Array, alpha: Array) -> Array:
+    """Linear part A of equation 4 written as X = A X + b, shape [n, j, m, k].
+
+    A[n, j, m, k] = γ_n^{j,k} π_mn^k / (1 + τ_mn^k)  +  δ_nm α_n^j Σ_i τ_ni^k π_ni^k / (1 + τ_ni^k)
+    (intermediate demand for n's sector-k output by every buyer m, and final demand out of
+    n's tariff revenue). With b = α_n^j (ŵ_n w_n L_n + D_n), X' solves (I − A) X' = b.
+    """
+    share = pi * tariff_factor(xp, tau)  # [m, n, k]
+    intermediate = xp.einsum("njk,mnk->njmk", gamma_io, share)
+    revenue_share = xp.sum(share * tau, axis=1)  # [n, k]
+    n_regions = alpha.shape[0]
+    eye = xp.eye(n_regions)
+    final = alpha[:, :, None, None] * eye[:, None, :, None] * revenue_share[None, None, :, :]
+    return intermediate + final
+
+
+def trade_balance_excess(
+    xp: Any, pi: Array, tau: Array, expenditure: Array, deficit: Array
+) -> Array:
+    """Equation 5, excess of purchases over sales, net of the deficit (zero in equilibrium).
+
+    Z_n = Σ_j Σ_i π_ni^j X_n^j / (1 + τ_ni^j) − D_n − Σ_j Σ_i π_in^j X_i^j / (1 + τ_in^j).
+    Given equation 4 this equals ŵ_n w_n L_n − Σ_j γ_n^j Y_n^j (wage bill minus labour demand).
+    """
+    share = pi * tariff_factor(xp, tau)
+    purchases = xp.einsum("nij,nj->n", share, expenditure)
+    sales = xp.einsum("nij,nj->i", share, expenditure)
+    return purchases - deficit - sales

@@ -1,0 +1,235 @@
+"""Numpy solver of the Caliendo-Parro equilibrium in changes.
+
+Algorithm (CP 2015, appendix; DESIGN.md):
+
+* outer loop on wages ŵ: given ŵ, solve costs and prices, shares, and expenditure; then move
+  wages against the excess Z_n of equation 5, ŵ_n ← ŵ_n − ψ Z_n / (w_n L_n) with damping ψ
+  (ψ = 1 is the labour-market fixed point ŵ_n = Σ_j γ_n^j Y'_n^j / w_n L_n, since Z_n is
+  wage bill minus labour demand), and renormalise so world value added is the numeraire,
+  Σ_n ŵ_n w_n L_n = Σ_n w_n L_n;
+* inner fixed point on (ĉ, P̂) given ŵ (equations 1-2), warm-started from the last outer step;
+* the expenditure system (equation 4) is linear in X' given ŵ and π': ``linear_solver="direct"``
+  solves (I − A) X' = b densely (size NJ), ``"iterative"`` iterates X ← A X + b from the
+  previous X' to ``tol`` (A has spectral radius below one: intermediate shares plus tariff
+  revenue shares are below one).
+
+The public entry point is :func:`tariffsim.models.ge.solve`; this module provides the
+equilibrium search on an :class:`~tariffsim.models.ge.economy.Economy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from tariffsim.errors import SolverConvergenceError
+from tariffsim.models.ge import equations as eq
+from tariffsim.models.ge.economy import Economy, Equilibrium
+
+__all__ = ["LinearSolver", "SolverOptions", "find_equilibrium"]
+
+FloatArray = npt.NDArray[np.float64]
+LinearSolver = Literal["direct", "iterative"]
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Tolerances and step sizes of the equilibrium search.
+
+    Attributes:
+        tol: convergence tolerance on max_n |Z_n| / Σ_n w_n L_n (equation 5 excess).
+        damping: wage step ψ in (0, 1].
+        max_iter: maximum outer (wage) iterations.
+        inner_tol: tolerance on max |Δ ln P̂|, |Δ ln ĉ| of the cost-price fixed point.
+        inner_max_iter: maximum inner iterations per outer step.
+        linear_solver: ``"direct"`` or ``"iterative"`` for equation 4.
+        anderson: memory of Anderson acceleration of the wage loop (0 = plain damped steps).
+    """
+
+    tol: float = 1e-11
+    damping: float = 1.0
+    max_iter: int = 2000
+    inner_tol: float = 1e-13
+    inner_max_iter: int = 5000
+    linear_solver: LinearSolver = "iterative"
+    anderson: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.damping <= 1.0:
+            raise ValueError(f"damping must be in (0, 1], got {self.damping}")
+        if self.tol <= 0 or self.inner_tol <= 0:
+            raise ValueError(
+                f"tolerances must be positive, got tol={self.tol}, inner_tol={self.inner_tol}"
+            )
+        if self.max_iter < 1 or self.inner_max_iter < 1:
+            raise ValueError("max_iter and inner_max_iter must be at least 1")
+        if self.anderson < 0:
+            raise ValueError(f"anderson memory must be >= 0, got {self.anderson}")
+        if self.linear_solver not in ("direct", "iterative"):
+            raise ValueError(
+                f"linear_solver must be 'direct' or 'iterative', got {self.linear_solver!r}"
+            )
+
+
+class _Anderson:
+    """Anderson (type II) acceleration of a fixed-point iteration u ← u + f(u).
+
+    With the last m steps ΔU (iterates) and ΔF (residuals), the next iterate is
+    u + f − (ΔU + ΔF) γ with γ = argmin ‖f − ΔF γ‖₂ (Walker & Ni 2011). With m = 0 it is the
+    plain step u + f.
+    """
+
+    def __init__(self, memory: int) -> None:
+        self.memory = memory
+        self._u: list[FloatArray] = []
+        self._f: list[FloatArray] = []
+
+    def step(self, u: FloatArray, f: FloatArray) -> FloatArray:
+        """Next iterate from the current iterate ``u`` and its residual ``f``."""
+        if self.memory == 0:
+            return u + f
+        self._u.append(u)
+        self._f.append(f)
+        if len(self._u) > self.memory + 1:
+            self._u.pop(0)
+            self._f.pop(0)
+        if len(self._u) == 1:
+            return u + f
+        d_u = np.diff(np.stack(self._u, axis=1), axis=1)
+        d_f = np.diff(np.stack(self._f, axis=1), axis=1)
+        gamma = np.linalg.lstsq(d_f, f, rcond=None)[0]
+        result: FloatArray = u + f - (d_u + d_f) @ gamma
+        return result
+
+
+def _costs_and_prices(
+    econ: Economy,
+    log_pi: FloatArray,
+    log_kappa: FloatArray,
+    log_w: FloatArray,
+    log_p: FloatArray,
+    opts: SolverOptions,
+) -> tuple[FloatArray, FloatArray]:
+    """Solve equations 1-2 for (ln ĉ, ln P̂) given ln ŵ, starting from ``log_p``."""
+    for _ in range(opts.inner_max_iter):
+        log_c = eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io)
+        log_p_next = eq.price_index(np, log_pi, log_kappa, log_c, econ.theta)
+        step = float(np.max(np.abs(log_p_next - log_p)))
+        log_p = log_p_next
+        if step <= opts.inner_tol:
+            return eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io), log_p
+    raise SolverConvergenceError(
+        "cost-price fixed point (equations 1-2) did not converge",
+        iterations=opts.inner_max_iter,
+        max_residual=step,
+    )
+
+
+def _expenditure(
+    econ: Economy,
+    pi_new: FloatArray,
+    tau_new: FloatArray,
+    x_start: FloatArray,
+    wage_bill: FloatArray,
+    deficit: FloatArray,
+    world: float,
+    opts: SolverOptions,
+) -> FloatArray:
+    """Solve the linear expenditure system (equation 4) for X' given π' and ŵ w L."""
+    n_regions, n_sectors = econ.alpha.shape
+    if opts.linear_solver == "direct":
+        a = eq.expenditure_matrix(np, pi_new, tau_new, econ.gamma_io, econ.alpha)
+        size = n_regions * n_sectors
+        b = econ.alpha * (wage_bill + deficit)[:, None]
+        x: FloatArray = np.linalg.solve(np.eye(size) - a.reshape(size, size), b.reshape(size))
+        return x.reshape(n_regions, n_sectors)
+    x = x_start
+    step = np.inf
+    for _ in range(opts.inner_max_iter):
+        x_next = eq.expenditure_update(
+            np, pi_new, tau_new, x, wage_bill, deficit, econ.gamma_io, econ.alpha
+        )
+        step = float(np.max(np.abs(x_next - x))) / world
+        x = x_next
+        if step <= opts.tol * 1e-2:
+            return x
+    raise SolverConvergenceError(
+        "expenditure system (equation 4) did not converge by iteration",
+        iterations=opts.inner_max_iter,
+        max_residual=step,
+    )
+
+
+def find_equilibrium(
+    econ: Economy,
+    log_kappa: FloatArray,
+    tau_new: FloatArray,
+    deficit_new: FloatArray,
+    opts: SolverOptions,
+) -> Equilibrium:
+    """Solve equations 1-5 in changes relative to ``econ`` for a trade-cost shock.
+
+    Args:
+        econ: the reference economy (shares, tariffs, wage bill, parameters).
+        log_kappa: [n, i, j] ln κ̂ = ln[(1+τ')/(1+τ) d̂].
+        tau_new: [n, i, j] tariffs τ' in the new equilibrium (collected and rebated).
+        deficit_new: [n] deficits D' held fixed in the new equilibrium (Σ_n D'_n = 0).
+        opts: tolerances and steps.
+
+    Returns:
+        The :class:`Equilibrium`; ``converged`` is always True (otherwise this raises).
+
+    Raises:
+        SolverConvergenceError: no convergence in ``opts.max_iter`` outer iterations, or a
+            wage turned non-positive (lower ``damping``); carries the last residual vector.
+    """
+    wl = econ.wage_bill
+    world = float(wl.sum())
+    log_pi = eq.log_shares(np, econ.pi)
+    log_w = np.zeros_like(wl)
+    log_p = np.zeros_like(econ.alpha)
+    x = econ.expenditure
+    residual = np.inf
+    excess = np.zeros_like(wl)
+    history = _Anderson(opts.anderson)
+    for iteration in range(opts.max_iter + 1):
+        w_hat = np.exp(log_w)
+        log_c, log_p = _costs_and_prices(econ, log_pi, log_kappa, log_w, log_p, opts)
+        pi_new = eq.trade_shares(np, log_pi, log_kappa, log_c, log_p, econ.theta)
+        x = _expenditure(econ, pi_new, tau_new, x, w_hat * wl, deficit_new, world, opts)
+        excess = eq.trade_balance_excess(np, pi_new, tau_new, x, deficit_new)
+        residual = float(np.max(np.abs(excess))) / world
+        if residual <= opts.tol:
+            return Equilibrium(
+                w_hat=w_hat,
+                c_hat=np.exp(log_c),
+                p_hat=np.exp(log_p),
+                pi=pi_new,
+                tariff=tau_new,
+                expenditure=x,
+                deficit=deficit_new,
+                iterations=iteration,
+                max_residual=residual,
+                converged=True,
+            )
+        if iteration == opts.max_iter:
+            break
+        demand_ratio = 1.0 - excess / (w_hat * wl)  # labour demand / wage bill
+        if not np.all(demand_ratio > 0):
+            raise SolverConvergenceError(
+                "labour demand turned non-positive; lower the damping",
+                iterations=iteration,
+                max_residual=residual,
+                residuals=excess / world,
+            )
+        log_w = history.step(log_w, opts.damping * np.log(demand_ratio))
+        log_w = log_w - np.log(float(np.exp(log_w) @ wl) / world)
+    raise SolverConvergenceError(
+        f"wage loop (equation 5) did not reach tol={opts.tol:g}",
+        iterations=opts.max_iter,
+        max_residual=residual,
+        residuals=excess / world,
+    )
