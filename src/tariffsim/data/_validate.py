@@ -103,7 +103,7 @@ def _check_values(b: Baseline, where: str) -> None:
         if np.any(arr < 0):
             idx = _first(arr < 0)
             raise DataValidationError(
-                f"negative flow {arr[idx]!r} at {_label(b, field, idx)}; flows must be >= 0",
+                f"negative flow {float(arr[idx])!r} at {_label(b, field, idx)}; flows must be >= 0",
                 file=where,
                 field=field,
                 value=float(arr[idx]),
@@ -111,7 +111,7 @@ def _check_values(b: Baseline, where: str) -> None:
     if np.any(b.tariff <= -1):
         idx = _first(b.tariff <= -1)
         raise DataValidationError(
-            f"tariff {b.tariff[idx]!r} at {_label(b, 'tariff', idx)}; must exceed -1",
+            f"tariff {float(b.tariff[idx])!r} at {_label(b, 'tariff', idx)}; must exceed -1",
             file=where,
             field="tariff",
             value=float(b.tariff[idx]),
@@ -119,7 +119,7 @@ def _check_values(b: Baseline, where: str) -> None:
     if np.any(b.theta <= 0):
         idx = _first(b.theta <= 0)
         raise DataValidationError(
-            f"trade elasticity {b.theta[idx]!r} for sector {b.sectors[idx[0]]}; must be > 0",
+            f"trade elasticity {float(b.theta[idx])!r} for sector {b.sectors[idx[0]]}; must be > 0",
             file=where,
             field="theta",
             value=float(b.theta[idx]),
@@ -148,7 +148,7 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(bad):
         n, j = _first(bad)
         raise DataValidationError(
-            f"expenditure shares pi over exporters sum to {pi_sum[n, j]!r}, not 1, "
+            f"expenditure shares pi over exporters sum to {float(pi_sum[n, j])!r}, not 1, "
             f"for importer {b.regions[n]}, sector {b.sectors[j]}",
             file=where,
             field="trade",
@@ -159,7 +159,7 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(final_tot <= 0):
         n = int(np.argmax(final_tot <= 0))
         raise DataValidationError(
-            f"final demand of region {b.regions[n]} is {final_tot[n]!r}; "
+            f"final demand of region {b.regions[n]} is {float(final_tot[n])!r}; "
             "alpha needs a positive total",
             file=where,
             field="final",
@@ -169,7 +169,8 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(np.abs(alpha_sum - 1.0) > TOLERANCE):
         n = int(np.argmax(np.abs(alpha_sum - 1.0)))
         raise DataValidationError(
-            f"final-demand shares alpha of region {b.regions[n]} sum to {alpha_sum[n]!r}, not 1",
+            f"final-demand shares alpha of region {b.regions[n]} "
+            f"sum to {float(alpha_sum[n])!r}, not 1",
             file=where,
             field="final",
             value=float(alpha_sum[n]),
@@ -182,8 +183,8 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(bad):
         n, j = _first(bad)
         raise DataValidationError(
-            f"value-added share plus IO shares sum to {gamma_sum[n, j]!r}, not 1 "
-            f"(value added + inputs {cost[n, j]!r} vs gross output {y[n, j]!r}) "
+            f"value-added share plus IO shares sum to {float(gamma_sum[n, j])!r}, not 1 "
+            f"(value added + inputs {float(cost[n, j])!r} vs gross output {float(y[n, j])!r}) "
             f"for region {b.regions[n]}, sector {b.sectors[j]}",
             file=where,
             field="value_added",
@@ -196,8 +197,9 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(bad):
         n, j = _first(bad)
         raise DataValidationError(
-            f"expenditure {x[n, j]!r} (sum of purchases over exporters) differs from intermediate "
-            f"+ final use {uses[n, j]!r} for region {b.regions[n]}, sector {b.sectors[j]}",
+            f"expenditure {float(x[n, j])!r} (sum of purchases over exporters) differs from "
+            f"intermediate + final use {float(uses[n, j])!r} "
+            f"for region {b.regions[n]}, sector {b.sectors[j]}",
             file=where,
             field="final",
             value=float(uses[n, j]),
@@ -209,8 +211,9 @@ def _check_identities(b: Baseline, where: str) -> None:
     if np.any(bad_n):
         n = int(np.argmax(bad_n))
         raise DataValidationError(
-            f"final demand {final_tot[n]!r} differs from income (value added + tariff revenue + "
-            f"deficit) {income[n]!r} for region {b.regions[n]}",
+            f"final demand {float(final_tot[n])!r} differs from income "
+            f"(value added + tariff revenue + deficit) {float(income[n])!r} "
+            f"for region {b.regions[n]}",
             file=where,
             field="final",
             value=float(final_tot[n]),
@@ -220,7 +223,7 @@ def _check_identities(b: Baseline, where: str) -> None:
     d_sum = float(b.deficit.sum())
     if abs(d_sum) > TOLERANCE * world_va:
         raise DataValidationError(
-            f"deficits sum to {d_sum!r}, not 0 (world value added {world_va!r})",
+            f"deficits sum to {float(d_sum)!r}, not 0 (world value added {float(world_va)!r})",
             file=where,
             field="trade",
             value=d_sum,
