@@ -1,0 +1,47 @@
+"""The shipped package data is exactly what scripts/build_baseline.py makes from ../shared/data."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from importlib import resources
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _build_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "build_baseline", REPO / "scripts" / "build_baseline.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look the module up while it executes
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_rebuild_matches_shipped_data(shared_data: Path, tmp_path: Path) -> None:
+    build = _build_module()
+    built = build.build_all(shared_data, tmp_path)
+    pkg = resources.files("tariffsim.data")
+    assert (tmp_path / "manifest.toml").read_text() == pkg.joinpath("manifest.toml").read_text()
+    for b in built:
+        with (
+            np.load(tmp_path / "baselines" / f"{b.name}.npz") as new,
+            np.load(str(pkg.joinpath("baselines", f"{b.name}.npz"))) as old,
+        ):
+            assert sorted(new.files) == sorted(old.files)
+            for key in new.files:
+                np.testing.assert_array_equal(new[key], old[key], err_msg=f"{b.name}:{key}")
+
+
+def test_shipped_data_is_small() -> None:
+    folder = REPO / "src" / "tariffsim" / "data"
+    total = sum(
+        p.stat().st_size for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
+    assert total < 5_000_000
