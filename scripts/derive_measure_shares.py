@@ -1,0 +1,369 @@
+"""Derive the share tables of the shipped measure timeline from the raw public files.
+
+Run from the repository root (needs ../shared/data beside the clone)::
+
+    .venv/bin/python scripts/derive_measure_shares.py > /tmp/shares.toml
+
+It prints the ``[shares.*]`` tables of
+``src/tariffsim/resources/measures/north-america-2025.toml`` (between the markers
+``# BEGIN derived shares`` / ``# END derived shares``); ``tests/test_measures_sources.py``
+re-runs it and checks the shipped numbers. Never run at install or run time.
+
+Sources (all under ../shared/data/budgetlab, see its README.txt):
+
+* ``tariff_rate_tracker/usmca_shares.csv`` USMCA-qualifying share by GTAP sector, CA and MX
+  (Budget Lab tariff-rate-tracker, commit 8315fffd, MIT).
+* ``tariff_model/gtap_baseline_import_baseline_dollars.csv`` U.S. imports (USD) by GTAP
+  sector and partner group (Budget Lab Tariff-Model, commit 82cfad3d): the weights that
+  aggregate GTAP sectors into native WIOD sectors
+  (mapping src/tariffsim/data/maps/gtap_to_wiod.csv).
+* ``tariff_etrs/policy_2026-02-19/other_params.yaml`` ``us_auto_content_share: 0.4``.
+* ``../wiod2013/wiot_2011.npz`` Canada's 2011 imports from the USA by sector, scaled to 2024
+  with Census's 2024 U.S. exports to Canada (US$349B, see DESIGN.md) for Canada's counter-tariffs.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+BL = SHARED / "budgetlab"
+
+#: Budget Lab partner group -> native WIOD regions it stands for in our tables.
+GROUP_REGIONS: dict[str, tuple[str, ...]] = {
+    "canada": ("CAN",),
+    "mexico": ("MEX",),
+    "china": ("CHN",),
+    "japan": ("JPN",),
+    "uk": ("GBR",),
+    "eu": ("*",),  # EU members get the fallback; see _partner_rows
+    "ftrow": ("AUS", "KOR"),  # U.S. FTA partners among WIOD regions
+    "row": ("BRA", "IDN", "IND", "RUS", "TUR", "TWN", "ROW"),
+}
+US_AUTO_CONTENT_SHARE = 0.4  # Budget Lab other_params.yaml (policy 2026-02-19)
+CAD_USD_2024 = 1 / 1.3698  # Bank of Canada annual average exchange rate 2024, USD per CAD
+US_EXPORTS_TO_CANADA_2024_USD_BN = 349.4  # Census FT-900 2024 (DESIGN.md: about US$349B)
+# Canada's counter-tariff lists (Finance Canada, C$ billions): Phase 1 of 2025-03-04 (C$29.8B);
+# steel and aluminium of 2025-03-13 (C$12.6B steel + C$3.0B aluminium + C$14.2B other goods).
+CAN_PHASE1_CAD_BN = 29.8
+CAN_METALS_CAD_BN = 12.6 + 3.0
+CAN_METALS_OTHER_CAD_BN = 14.2
+PHASE1_SECTORS = ("FOOD", "TEX", "LEATHER", "WOOD", "PAPER", "CHEM", "RUBBER", "NONMET",
+                  "MACH", "MANUF_NEC")  # fmt: skip
+METALS_OTHER_SECTORS = ("RUBBER", "NONMET", "MACH", "ELEC", "MANUF_NEC", "PAPER")
+# Split of U.S. automotive imports from Canada and Mexico in 2024 (Census via Reuters,
+# 2025-01-30, https://www.tradingkey.com/news/economic-indicator/250336324-reuters): light
+# vehicles US$102.21B, heavy-duty trucks US$18.68B, of more than US$202B automotive imports.
+AUTO_TOTAL_BN, LIGHT_VEHICLES_BN, HEAVY_TRUCKS_BN = 202.0, 102.21, 18.68
+# ESTIMATES (no product-level trade values in ../shared/data; stated as such in the tables):
+ALUMINIUM_SHARE_OF_NFM = 0.5  # aluminium in GTAP nfm (non-ferrous metals, incl. copper, gold)
+COPPER_SHARE_OF_NFM = 0.15  # semi-finished copper and copper derivatives in GTAP nfm
+DERIVATIVE_SHARE_OUTSIDE_METALS = (
+    0.10  # steel/aluminium derivatives in MACH/ELEC/TRANSPORT_EQ/MANUF_NEC
+)
+METAL_CONTENT_FMP = 0.8  # metal share of value of metal products (ch. 73/76 derivatives)
+METAL_CONTENT_OTHER = 0.3  # metal share of value of derivatives outside METALS
+SOFTWOOD_SHARE_OF_LUM = {"canada": 0.6}  # softwood lumber in GTAP lum; others default below
+SOFTWOOD_SHARE_DEFAULT = 0.2
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _gtap_map() -> dict[str, str]:
+    rows = _read_csv(REPO / "src" / "tariffsim" / "data" / "maps" / "gtap_to_wiod.csv")
+    return {r["gtap_code"]: r["wiod_code"] for r in rows}
+
+
+def _imports() -> dict[str, dict[str, float]]:
+    """U.S. imports (USD) [gtap][group]."""
+    rows = _read_csv(BL / "tariff_model" / "gtap_baseline_import_baseline_dollars.csv")
+    return {r["gtap_code"]: {k: float(v) for k, v in r.items() if k != "gtap_code"} for r in rows}
+
+
+def _weighted(
+    value: dict[str, float], groups: tuple[str, ...], codes: set[str] | None = None
+) -> dict[str, dict[str, float]]:
+    """Import-weighted mean of a GTAP-level value by WIOD sector, per partner group."""
+    gmap, imp = _gtap_map(), _imports()
+    out: dict[str, dict[str, float]] = {}
+    for grp in groups:
+        num: dict[str, float] = defaultdict(float)
+        den: dict[str, float] = defaultdict(float)
+        for g, v in value.items():
+            if codes is not None and g not in codes:
+                continue
+            w = imp.get(g, {}).get(grp, 0.0)  # GTAP sectors absent from the file: no imports
+            num[gmap[g]] += w * v
+            den[gmap[g]] += w
+        out[grp] = {s: num[s] / den[s] for s in num if den[s] > 0}
+    return out
+
+
+def _share_of(
+    part: set[str], whole: set[str], groups: tuple[str, ...]
+) -> dict[str, dict[str, float]]:
+    """Import share of GTAP codes ``part`` within the WIOD sector of ``whole``, per group."""
+    value = {g: (1.0 if g in part else 0.0) for g in whole}
+    return _weighted(value, groups, whole)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}"
+
+
+def _table(name: str, description: str, source: str, by_group: dict[str, dict[str, float]],
+           default: float = 0.0) -> str:  # fmt: skip
+    lines = [f"[shares.{name}]", f'description = "{description}"',
+             f'source = {{ url = "{source}", accessed = 2026-11-29 }}', f"default = {default}",
+             f"[shares.{name}.values]"]  # fmt: skip
+    for grp, by_sector in by_group.items():
+        body = ", ".join(f"{s} = {_fmt(v)}" for s, v in sorted(by_sector.items()))
+        for region in GROUP_REGIONS[grp]:
+            key = '"*"' if region == "*" else region
+            lines.append(f"{key} = {{ {body} }}")
+    return "\n".join(lines)
+
+
+def _wiod_can_imports_from_usa() -> dict[str, float]:
+    """Canada's 2011 imports from the USA by native sector (USD millions, WIOD 2013)."""
+    d = np.load(SHARED / "wiod2013" / "wiot_2011.npz", allow_pickle=False)
+    countries = [str(c) for c in d["countries"]]
+    n_ind = 35
+    usa, can = countries.index("USA"), countries.index("CAN")
+    rows = slice(usa * n_ind, (usa + 1) * n_ind)
+    inter = d["inter"][rows, can * n_ind : (can + 1) * n_ind].sum(axis=1)
+    final = d["final"][rows, can * 5 : (can + 1) * 5].sum(axis=1)
+    sectors = [
+        r["code"]
+        for r in _read_csv(REPO / "src" / "tariffsim" / "data" / "maps" / "sectors_wiod.csv")
+    ]
+    return dict(zip(sectors, inter + final, strict=True))
+
+
+def main() -> int:
+    usmca_rows = _read_csv(BL / "tariff_rate_tracker" / "usmca_shares.csv")
+    usmca = {p: {r["gtap_code"]: float(r[p]) for r in usmca_rows} for p in ("canada", "mexico")}
+    na = ("canada", "mexico")
+    # USMCA share by WIOD sector: import-weighted over GTAP sectors (weights: U.S. imports).
+    usmca_w = {p: _weighted(usmca[p], (p,))[p] for p in na}
+    tables = [
+        _table(
+            "usmca",
+            "USMCA-qualifying share of U.S. imports by partner and WIOD sector: "
+            "Budget Lab usmca_shares.csv (GTAP) weighted by Budget Lab GTAP U.S. import dollars",
+            "../shared/data/budgetlab/tariff_rate_tracker/usmca_shares.csv",
+            usmca_w,
+        ),
+    ]
+    # Section 232 autos: a USMCA vehicle pays only on its non-U.S. content; USMCA parts are exempt.
+    mvh_only = {"mvh"}
+    veh = {p: {"TRANSPORT_EQ": usmca[p]["mvh"] * US_AUTO_CONTENT_SHARE} for p in na}
+    parts = {p: {"TRANSPORT_EQ": usmca[p]["mvh"]} for p in na}
+    tables.append(
+        _table(
+            "auto_vehicle_exempt",
+            "Exempt share of vehicles under 232 autos: "
+            "USMCA share (mvh) x U.S. content share 0.4 (Budget Lab other_params.yaml)",
+            "../shared/data/budgetlab/tariff_etrs/policy_2026-02-19/other_params.yaml",
+            veh,
+        )
+    )
+    tables.append(
+        _table(
+            "auto_parts_exempt",
+            "Exempt share of parts under 232 autos: USMCA share (mvh)",
+            "../shared/data/budgetlab/tariff_rate_tracker/usmca_shares.csv",
+            parts,
+        )
+    )
+    groups = tuple(GROUP_REGIONS)
+    src_imp = "../shared/data/budgetlab/tariff_model/gtap_baseline_import_baseline_dollars.csv"
+    tables.append(
+        _table(
+            "motor_vehicles",
+            "Motor vehicles and parts (GTAP mvh) share of WIOD "
+            "TRANSPORT_EQ imports (rest: otn, aircraft, ships, rail)",
+            src_imp,
+            _share_of(mvh_only, {"mvh", "otn"}, groups),
+        )
+    )
+    tables.append(
+        _table(
+            "pharma",
+            "Pharmaceuticals (GTAP bph) share of WIOD CHEM imports",
+            src_imp,
+            _share_of({"bph"}, {"chm", "bph"}, groups),
+        )
+    )
+    tables.append(
+        _table(
+            "electronics",
+            "Computers, electronics, optical (GTAP ele) share of WIOD "
+            "ELEC imports: the 2025-04-11 reciprocal exemption",
+            src_imp,
+            _share_of({"ele"}, {"ele", "eeq"}, groups),
+        )
+    )
+    energy = _share_of({"coa", "oil", "gas"}, {"coa", "oil", "gas", "oxt"}, groups)
+    pharma = _share_of({"bph"}, {"chm", "bph"}, groups)
+    elec = _share_of({"ele"}, {"ele", "eeq"}, groups)
+    scope = {
+        g: {"MIN": 1 - energy[g]["MIN"], "PETRO": 0.0, "CHEM": 1 - pharma[g]["CHEM"],
+            "ELEC": 1 - elec[g]["ELEC"]}
+        for g in groups
+    }  # fmt: skip
+    tables.append(
+        _table(
+            "reciprocal_scope",
+            "Share of imports inside the reciprocal/Section 122 "
+            "scope: MIN minus energy (GTAP coa/oil/gas), PETRO none (energy), CHEM minus "
+            "pharmaceuticals (bph), ELEC minus computers/electronics (ele; exempt from "
+            "2025-04-11); other goods 1",
+            src_imp,
+            scope,
+            default=1.0,
+        )
+    )
+    est = "ESTIMATE (see constants in scripts/derive_measure_shares.py)"
+    mv = _share_of(mvh_only, {"mvh", "otn"}, groups)
+    light, heavy = LIGHT_VEHICLES_BN / AUTO_TOTAL_BN, HEAVY_TRUCKS_BN / AUTO_TOTAL_BN
+    reuters = "https://www.tradingkey.com/news/economic-indicator/250336324-reuters"
+    for name, frac, what in (("auto_vehicles_scope", light, "light vehicles"),
+                             ("auto_parts_scope", 1 - light - heavy, "parts"),
+                             ("mhd_trucks_scope", heavy, "medium and heavy trucks")):  # fmt: skip
+        scope = {g: {"TRANSPORT_EQ": v["TRANSPORT_EQ"] * frac} for g, v in mv.items()}
+        tables.append(
+            _table(
+                name,
+                f"Share of WIOD TRANSPORT_EQ imports that are {what}: motor_vehicles "
+                f"x {frac:.4f} (2024 Census split of CA+MX automotive imports, Reuters)",
+                reuters,
+                scope,
+            )
+        )
+    both = {g: {"TRANSPORT_EQ": v["TRANSPORT_EQ"] * (1 - heavy)} for g, v in mv.items()}
+    tables.append(
+        _table(
+            "auto_vehicles_parts_scope",
+            "Light vehicles and parts in WIOD TRANSPORT_EQ "
+            f"(deal rates): motor_vehicles x {1 - heavy:.4f}",
+            reuters,
+            both,
+        )
+    )
+    metals = {"i_s", "nfm", "fmp"}
+    imp = _imports()
+
+    def metal_share(weights: dict[str, float]) -> dict[str, dict[str, float]]:
+        out = {}
+        for grp in groups:
+            den = sum(imp[g][grp] for g in metals)
+            out[grp] = {"METALS": sum(imp[g][grp] * w for g, w in weights.items()) / den}
+        return out
+
+    tables.append(
+        _table(
+            "metals_base_scope",
+            f"Steel and aluminium base articles in WIOD METALS: "
+            f"(i_s + {ALUMINIUM_SHARE_OF_NFM} nfm) / (i_s + nfm + fmp); {est}",
+            src_imp,
+            metal_share({"i_s": 1.0, "nfm": ALUMINIUM_SHARE_OF_NFM}),
+        )
+    )
+    deriv = metal_share({"fmp": 1.0})
+    for v in deriv.values():
+        v.update(
+            {
+                s: DERIVATIVE_SHARE_OUTSIDE_METALS
+                for s in ("MACH", "ELEC", "TRANSPORT_EQ", "MANUF_NEC")
+            }
+        )
+    tables.append(
+        _table(
+            "metals_derivative_scope",
+            "Steel/aluminium derivatives: METALS = fmp / "
+            f"(i_s + nfm + fmp); other sectors {DERIVATIVE_SHARE_OUTSIDE_METALS}; {est}",
+            src_imp,
+            deriv,
+        )
+    )
+    content = {g: {"METALS": METAL_CONTENT_FMP, **{s: METAL_CONTENT_OTHER for s in
+               ("MACH", "ELEC", "TRANSPORT_EQ", "MANUF_NEC")}} for g in groups}  # fmt: skip
+    tables.append(
+        _table(
+            "metals_derivative_content",
+            f"Metal content share of derivatives; {est}",
+            "scripts/derive_measure_shares.py",
+            content,
+        )
+    )
+    tables.append(
+        _table(
+            "copper_scope",
+            f"Copper semi-finished and derivatives in WIOD METALS: "
+            f"{COPPER_SHARE_OF_NFM} nfm / (i_s + nfm + fmp); {est}",
+            src_imp,
+            metal_share({"nfm": COPPER_SHARE_OF_NFM}),
+        )
+    )
+    lum = _share_of({"lum"}, {"lum"}, groups)
+    lumber = {g: {"WOOD": SOFTWOOD_SHARE_OF_LUM.get(g, SOFTWOOD_SHARE_DEFAULT)} for g in lum}
+    tables.append(
+        _table("softwood_scope", f"Softwood timber and lumber in WIOD WOOD; {est}", src_imp, lumber)
+    )
+    # Canada's counter-tariffs: list value / Canada's imports from the USA in the listed sectors.
+    can = _wiod_can_imports_from_usa()
+    goods_total = sum(v for k, v in can.items() if k in {*PHASE1_SECTORS, *METALS_OTHER_SECTORS,
+                      "AGR", "MIN", "PETRO", "METALS", "ELEC", "TRANSPORT_EQ"})  # fmt: skip
+    scale = US_EXPORTS_TO_CANADA_2024_USD_BN * 1000 / goods_total
+
+    def cover(cad_bn: float, sectors: tuple[str, ...]) -> float:
+        base = sum(can[s] for s in sectors) * scale
+        return min(1.0, cad_bn * CAD_USD_2024 * 1000 / base)
+
+    print(
+        f"# WIOD 2011 CAN imports of goods from USA: {goods_total:,.0f} USD mn; "
+        f"scale to 2024: {scale:.4f}",
+        file=sys.stderr,
+    )
+    counter = {
+        "canada_counter_phase1": (CAN_PHASE1_CAD_BN, PHASE1_SECTORS),
+        "canada_counter_metals": (CAN_METALS_CAD_BN, ("METALS",)),
+        "canada_counter_metals_other": (CAN_METALS_OTHER_CAD_BN, METALS_OTHER_SECTORS),
+    }
+    for name, (cad, secs) in counter.items():
+        share = cover(cad, secs)
+        lines = [f"[shares.{name}]",
+                 f'description = "C${cad:.1f}B list / Canada imports from USA in {"+".join(secs)} '
+                 f'(WIOD 2011 scaled to 2024 US exports to Canada US$349.4B; CAD/USD 1.3698)"',
+                 'source = { url = "../shared/data/wiod2013/wiot_2011.npz", '
+                 'accessed = 2026-11-29 }',
+                 "default = 0.0", f"[shares.{name}.values]",
+                 "USA = { " + ", ".join(f"{s} = {_fmt(share)}" for s in secs) + " }"]  # fmt: skip
+        tables.append("\n".join(lines))
+    tables.append("\n".join([
+        "[shares.canada_counter_autos_scope]",
+        "description = \"Light vehicles in Canada's TRANSPORT_EQ imports from the USA, "
+        "taken equal to "
+        f'the U.S. side ({light:.4f} x motor_vehicles for CAN); {est}"',
+        f'source = {{ url = "{reuters}", accessed = 2026-11-29 }}',
+        "default = 0.0", "[shares.canada_counter_autos_scope.values]",
+        f"USA = {{ TRANSPORT_EQ = {_fmt(mv['canada']['TRANSPORT_EQ'] * light)} }}",
+    ]))  # fmt: skip
+    print("# BEGIN derived shares (scripts/derive_measure_shares.py; do not edit by hand)")
+    print("\n\n".join(tables))
+    print("# END derived shares")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,242 @@
+"""``tariffsim rates`` and ``tariffsim measures list|explain|validate``.
+
+Thin layer over :mod:`tariffsim.measures`: parse options, call the library, render Rich
+tables or, with ``--json``, print machine-readable JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tariffsim.cli.main import app
+from tariffsim.errors import TariffsimError
+from tariffsim.measures import Timeline, etr_chart, etr_on, etr_series
+from tariffsim.measures.etr import ALL_PARTNERS
+from tariffsim.measures.schema import load_measure_file
+
+__all__ = ["explain", "list_measures", "measures_app", "rates", "validate"]
+
+measures_app = typer.Typer(
+    help="Tariff measure files: list, explain a rate, validate.", no_args_is_help=True
+)
+app.add_typer(measures_app, name="measures")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+FilesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--measures", "-m", help="Measure file(s) (default: the shipped timeline)."),
+]
+BaselineOpt = Annotated[
+    str, typer.Option("--baseline", help="Baseline for MFN rates and ETR weights (native).")
+]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _timeline(files: list[Path] | None) -> Timeline:
+    return Timeline.load(*files) if files else Timeline.default()
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{value!r} is not an ISO date (YYYY-MM-DD)", param_hint=name
+        ) from None
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.2f}%"
+
+
+def _print_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, default=str))
+
+
+@app.command()
+def rates(
+    on: Annotated[str | None, typer.Option("--on", help="Date (YYYY-MM-DD) of the rates.")] = None,
+    start: Annotated[str | None, typer.Option("--from", help="First day of a series.")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Last day of a series.")] = None,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Write the ETR series chart (.png or .svg).")
+    ] = None,
+    importer: Annotated[
+        str | None, typer.Option("--importer", help="With --exporter: rates by sector.")
+    ] = None,
+    exporter: Annotated[
+        str | None, typer.Option("--exporter", help="Partner for --importer.")
+    ] = None,
+    files: FilesOpt = None,
+    baseline: BaselineOpt = "wiod2011",
+    as_json: JsonOpt = False,
+) -> None:
+    """Effective U.S. tariff rates (import-weighted, like the Yale Budget Lab): on a date
+    (``--on``) or as a daily series (``--from``/``--to``, optionally ``--chart``)."""
+    day, lo, hi = _date(on, "--on"), _date(start, "--from"), _date(end, "--to")
+    if day is None and (lo is None or hi is None):
+        raise _fail(ValueError("give --on DATE, or --from DATE and --to DATE"))
+    if (importer is None) != (exporter is None):
+        raise _fail(ValueError("--importer and --exporter go together"))
+    try:
+        from tariffsim.data import load_baseline
+
+        timeline = _timeline(files)
+        base = load_baseline(baseline)
+        if day is not None and importer is not None and exporter is not None:
+            tau = timeline.rates_on(day, base)
+            n, i = base.region_index(importer), base.region_index(exporter)
+            rows = {s: float(tau[n, i, j]) for j, s in enumerate(base.sectors) if base.tradable[j]}
+            if as_json:
+                _print_json({"date": day.isoformat(), "importer": importer,
+                             "exporter": exporter, "rates": rows})  # fmt: skip
+                return
+            table = Table(title=f"{importer} tariff on {exporter}, {day.isoformat()}")
+            table.add_column("sector")
+            table.add_column("rate", justify="right")
+            for s, r in rows.items():
+                table.add_row(s, _pct(r))
+            Console().print(table)
+            return
+        if day is not None:
+            etr = etr_on(timeline, day, base)
+            if as_json:
+                _print_json({"date": day.isoformat(), "weights": _weights_note(baseline),
+                             "etr": etr})  # fmt: skip
+                return
+            table = Table(title=f"U.S. effective tariff rate, {day.isoformat()}")
+            table.add_column("partner")
+            table.add_column("ETR", justify="right")
+            for k, v in etr.items():
+                table.add_row("all partners" if k == ALL_PARTNERS else k, _pct(v))
+            Console().print(table)
+            Console().print(_weights_note(baseline), style="dim")
+            return
+        assert lo is not None and hi is not None
+        series = etr_series(timeline, lo, hi, base)
+        if chart is not None:
+            etr_chart(series, chart, weights_note=_weights_note(baseline))
+        days = [ts.strftime("%Y-%m-%d") for ts in pd.DatetimeIndex(series.index)]
+        values = series.to_numpy()
+        if as_json:
+            _print_json({
+                "from": lo.isoformat(), "to": hi.isoformat(), "weights": _weights_note(baseline),
+                "chart": str(chart) if chart else None,
+                "series": [{"date": d, **dict(zip(series.columns, map(float, v), strict=True))}
+                           for d, v in zip(days, values, strict=True)],
+            })  # fmt: skip
+            return
+        table = Table(title=f"U.S. effective tariff rate, {lo} to {hi} (days it changed)")
+        table.add_column("from")
+        for col in series.columns:
+            table.add_column("all partners" if col == ALL_PARTNERS else col, justify="right")
+        for idx, (day_str, vals) in enumerate(zip(days, values, strict=True)):
+            if idx == 0 or (vals != values[idx - 1]).any():
+                table.add_row(day_str, *(_pct(float(x)) for x in vals))
+        Console().print(table)
+        if chart is not None:
+            Console().print(f"chart written to {chart}")
+    except (TariffsimError, KeyError) as exc:
+        raise _fail(exc) from None
+
+
+def _weights_note(baseline: str) -> str:
+    return (
+        f"weights: {baseline} U.S. goods imports (c1-c16) by partner and sector, pre-tariff; "
+        "rates incl. baseline MFN; pre-substitution"
+    )
+
+
+@measures_app.command("list")
+def list_measures(
+    file: Annotated[Path | None, typer.Argument(help="Measure file (default: shipped).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the measures of a file with status, scope, rate and dates."""
+    try:
+        timeline = _timeline([file] if file else None)
+    except TariffsimError as exc:
+        raise _fail(exc) from None
+    rows = [
+        {"id": m.id, "status": m.status.value, "imposed_by": m.imposed_by,
+         "applies_to": list(m.applies_to), "sectors": list(m.sectors), "rate": m.rate,
+         "schedule": [{"start": s.start.isoformat(), "rate": s.rate} for s in m.schedule],
+         "start": m.start.isoformat(), "end": m.end.isoformat() if m.end else None,
+         "legal_basis": m.legal_basis, "title": m.title}
+        for m in timeline.measures
+    ]  # fmt: skip
+    if as_json:
+        _print_json(rows)
+        return
+    table = Table(title=f"{len(rows)} measures")
+    table.add_column("id", no_wrap=True)
+    for col in ("status", "by", "on", "sectors", "rate", "start", "end"):
+        table.add_column(col, overflow="fold")
+    for ms in timeline.measures:
+        rate = _pct(ms.rate) + "".join(f" → {_pct(step.rate)}" for step in ms.schedule)
+        table.add_row(
+            ms.id, ms.status.value, ms.imposed_by, ",".join(ms.applies_to), ",".join(ms.sectors),
+            rate, ms.start.isoformat(), ms.end.isoformat() if ms.end else "",
+        )  # fmt: skip
+    Console().print(table)
+
+
+@measures_app.command()
+def explain(
+    importer: Annotated[str, typer.Option("--importer", help="Importing country (ISO3).")],
+    exporter: Annotated[str, typer.Option("--exporter", help="Exporting country (ISO3).")],
+    sector: Annotated[str, typer.Option("--sector", help="Native WIOD sector code.")],
+    on: Annotated[str, typer.Option("--on", help="Date (YYYY-MM-DD).")],
+    file: Annotated[Path | None, typer.Argument(help="Measure file (default: shipped).")] = None,
+    baseline: BaselineOpt = "wiod2011",
+    as_json: JsonOpt = False,
+) -> None:
+    """Audit trail of one rate: every measure naming the cell, stacking, exemptions, result."""
+    day = _date(on, "--on")
+    assert day is not None
+    try:
+        from tariffsim.data import load_baseline
+
+        timeline = _timeline([file] if file else None)
+        result = timeline.explain(importer, exporter, sector, day, load_baseline(baseline))
+    except (TariffsimError, KeyError) as exc:
+        raise _fail(exc) from None
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        typer.echo(result.render())
+
+
+@measures_app.command()
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Measure file(s) to check together.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check measure files (schema, codes, dates, stacking names); exit 1 on the first error."""
+    try:
+        for f in files:
+            load_measure_file(f)
+        timeline = Timeline.load(*files)
+    except TariffsimError as exc:
+        if as_json:
+            _print_json({"valid": False, "error": str(exc)})
+            raise typer.Exit(code=1) from None
+        raise _fail(exc) from None
+    if as_json:
+        _print_json({"valid": True, "files": [str(f) for f in files], "measures": len(timeline)})
+    else:
+        typer.echo(f"ok: {len(timeline)} measures in {len(files)} file(s)")

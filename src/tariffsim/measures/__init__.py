@@ -1,0 +1,43 @@
+"""Dated tariff measures, their stacking rules, and effective tariff rates.
+
+Measures are data (TOML files, :mod:`tariffsim.measures.schema`); a :class:`Timeline` turns
+them into the effective ad valorem rate of every importer × exporter × sector on any date, and
+explains each rate; :func:`etr_series` and :func:`etr_chart` report import-weighted U.S.
+effective tariff rates as the Yale Budget Lab does.
+"""
+
+from __future__ import annotations
+
+from tariffsim.measures.etr import ETR_PARTNERS, etr_chart, etr_on, etr_series, us_import_weights
+from tariffsim.measures.schema import (
+    Measure,
+    MeasureFile,
+    RateStep,
+    ShareTable,
+    Source,
+    Stacking,
+    Status,
+    load_measure_file,
+    parse_measure_text,
+)
+from tariffsim.measures.timeline import Explanation, MeasureTrace, Timeline
+
+__all__ = [
+    "ETR_PARTNERS",
+    "Explanation",
+    "Measure",
+    "MeasureFile",
+    "MeasureTrace",
+    "RateStep",
+    "ShareTable",
+    "Source",
+    "Stacking",
+    "Status",
+    "Timeline",
+    "etr_chart",
+    "etr_on",
+    "etr_series",
+    "load_measure_file",
+    "parse_measure_text",
+    "us_import_weights",
+]

@@ -1,0 +1,152 @@
+"""Import-weighted effective tariff rates (ETR), reported like the Yale Budget Lab's.
+
+The ETR of importer n on partner p on date t is
+
+    ETR_np(t) = Σ_j τ_npj(t) · w_pj / Σ_j w_pj,    w_pj = trade_npj (baseline imports, pre-tariff)
+
+over goods sectors j (WIOD c1..c16), and the overall ETR uses every partner p ≠ n. The weights
+are *fixed* baseline import values (by default the native wiod2011 baseline: U.S. imports of
+2011 by partner and sector), so the series is "pre-substitution" in the Budget Lab's sense:
+it moves only with the rates, never with the import mix that the tariffs change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tariffsim.data.baseline import Baseline
+from tariffsim.errors import MeasureError
+from tariffsim.measures.codes import GOODS_SECTORS
+from tariffsim.measures.timeline import Timeline, as_date
+
+__all__ = ["ALL_PARTNERS", "ETR_PARTNERS", "etr_chart", "etr_on", "etr_series", "us_import_weights"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Partners reported by default, beside the overall rate.
+ETR_PARTNERS: tuple[str, ...] = ("CAN", "MEX")
+#: Column name of the all-partner rate.
+ALL_PARTNERS = "ALL"
+
+
+def _native(baseline: Baseline | None) -> Baseline:
+    if baseline is None:
+        from tariffsim.data import load_baseline
+
+        return load_baseline("wiod2011")
+    if baseline.sector_map or baseline.region_map:
+        raise MeasureError(
+            f"ETR weights need a native baseline; {baseline.name!r} is aggregated "
+            "(allowed: load_baseline(name) with regions=None, sectors=None)"
+        )
+    return baseline
+
+
+def us_import_weights(baseline: Baseline, importer: str = "USA") -> FloatArray:
+    """``[i, j]`` ETR weights: ``importer``'s baseline imports by partner and goods sector.
+
+    Domestic purchases and non-goods sectors get weight zero.
+    """
+    n = baseline.region_index(importer)
+    w = np.array(baseline.trade[n], dtype=float, copy=True)
+    w[n, :] = 0.0
+    goods = np.array([s in GOODS_SECTORS for s in baseline.sectors])
+    w[:, ~goods] = 0.0
+    return w
+
+
+def _etr_from_rates(
+    tau_n: FloatArray, weights: FloatArray, baseline: Baseline, partners: Sequence[str]
+) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for p in partners:
+        i = baseline.region_index(p)
+        tot = weights[i].sum()
+        out[p] = float((tau_n[i] * weights[i]).sum() / tot) if tot > 0 else float("nan")
+    tot = weights.sum()
+    out[ALL_PARTNERS] = float((tau_n * weights).sum() / tot) if tot > 0 else float("nan")
+    return out
+
+
+def etr_on(
+    timeline: Timeline,
+    date: dt.date | str,
+    baseline: Baseline | None = None,
+    *,
+    importer: str = "USA",
+    partners: Sequence[str] = ETR_PARTNERS,
+) -> dict[str, float]:
+    """ETR of ``importer`` on each partner and on all partners (key ``"ALL"``) on ``date``."""
+    base = _native(baseline)
+    tau = timeline.rates_on(as_date(date), base)[base.region_index(importer)]
+    return _etr_from_rates(tau, us_import_weights(base, importer), base, partners)
+
+
+def etr_series(
+    timeline: Timeline,
+    start: dt.date | str,
+    end: dt.date | str,
+    baseline: Baseline | None = None,
+    *,
+    importer: str = "USA",
+    partners: Sequence[str] = ETR_PARTNERS,
+) -> pd.DataFrame:
+    """Daily ETR from ``start`` to ``end`` inclusive: index ``date``, a column per partner
+    and ``"ALL"`` (fractions). Rates are evaluated on each change date and carried forward.
+    """
+    lo, hi = as_date(start), as_date(end)
+    if hi < lo:
+        raise MeasureError(f"ETR series end {hi} is before start {lo}")
+    base = _native(baseline)
+    weights = us_import_weights(base, importer)
+    n = base.region_index(importer)
+    points = {
+        d: _etr_from_rates(timeline.rates_on(d, base)[n], weights, base, partners)
+        for d in timeline.change_dates(lo, hi)
+    }
+    days = pd.date_range(lo, hi, freq="D")
+    frame = pd.DataFrame.from_dict(points, orient="index")
+    frame.index = pd.DatetimeIndex(frame.index)
+    frame = frame.reindex(days, method="ffill")
+    frame.index.name = "date"
+    return frame[[*partners, ALL_PARTNERS]]
+
+
+def etr_chart(
+    series: pd.DataFrame,
+    path: str | Path,
+    *,
+    title: str = "U.S. effective tariff rate, import-weighted (pre-substitution)",
+    weights_note: str = "weights: wiod2011 U.S. goods imports by partner and sector; incl. MFN",
+) -> Path:
+    """Step chart of an :func:`etr_series` frame, in percent, saved as PNG or SVG by suffix."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    out = Path(path)
+    if out.suffix.lower() not in {".png", ".svg"}:
+        raise MeasureError(f"chart file {out}: suffix {out.suffix!r}; allowed: .png, .svg")
+    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=120)
+    labels = {"CAN": "on Canada", "MEX": "on Mexico", ALL_PARTNERS: "all partners"}
+    for col in series.columns:
+        ax.step(series.index, 100 * series[col], where="post", label=labels.get(col, f"on {col}"),
+                linewidth=2.2 if col == ALL_PARTNERS else 1.6)  # fmt: skip
+    ax.set_ylabel("percent")
+    ax.set_title(title, fontsize=11)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    fig.text(0.01, 0.01, weights_note, fontsize=8, color="0.35")
+    fig.autofmt_xdate()
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out)
+    plt.close(fig)
+    return out

@@ -1,0 +1,569 @@
+"""A dated set of tariff measures and the effective tariff rate it implies on any date.
+
+Effective rate of one native cell (importer n, exporter i, native sector j) on date t::
+
+    τ_nij(t) = τ⁰_nij + Σ_{m in force at t, m applies to (n, i, j)} r_m(t) · B_m
+
+    B_m   = max(S_m − Σ_{d displaces m, d in force} U_d, 0) · (1 − E_m)  share charged m
+    U_d   = max(S_d − Σ_{e displaces d, e in force} U_e, 0)    d's goods not displaced itself
+    S_m   = coverage_m(i, j) · metal_content_m(i, j)   share of the cell's value subject to m
+    E_m   = exempt_m(i, j) if t ≥ exempt_start_m else 0  (e.g. the USMCA-qualifying share)
+
+where τ⁰ is the baseline's own (MFN) tariff and, for an ``all_in`` measure (a floor that
+includes MFN, as in the EU and Japan deals), r_m(t) is replaced by max(r_m(t) − τ⁰_nij, 0).
+Measures whose status is not ``in_force`` (announced, paused, threatened, struck down)
+contribute nothing unless a scenario overrides their status with :meth:`Timeline.with_overrides`.
+
+The assumptions built into the formula, stated because they are choices:
+
+* displacement acts on the *subject* share of the displacing measure (the law says goods
+  "subject to" a Section 232 duty are not charged the IEEPA duty, whether or not part of
+  them is exempt from the 232 duty);
+* scopes nest: the goods of a displacing measure lie inside the scope of the measure it
+  displaces (true for the border and reciprocal tariffs, which cover all goods, and for a
+  deal rate that replaces a 232 rate on the same goods), and a displacing measure that is
+  itself displaced takes over only its undisplaced share U_d (derivatives inside the auto
+  scope do not displace the border tariff a second time); what remains of the displacing
+  measures of one cell is disjoint (the Section 232 product lists do not overlap), so it adds;
+* inside a cell, a measure's exemption is independent of other measures' scopes (the
+  USMCA-qualifying share of the goods left to the border tariff equals the sector's share).
+
+On an aggregated baseline (``na7``/``na19``) the rates are computed on the native wiod
+baseline and trade-weighted to the aggregate with :func:`tariffsim.data.aggregate_tariff`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import ValidationError
+
+from tariffsim.data.baseline import Baseline
+from tariffsim.errors import MeasureError
+from tariffsim.measures.codes import expand_regions, expand_sectors
+from tariffsim.measures.schema import (
+    Measure,
+    MeasureFile,
+    ShareRef,
+    ShareTable,
+    Status,
+    load_measure_file,
+    parse_measure_text,
+)
+
+__all__ = [
+    "DEFAULT_TIMELINE",
+    "Explanation",
+    "MeasureTrace",
+    "Timeline",
+    "as_date",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: The shipped timeline (a package resource).
+DEFAULT_TIMELINE = "north-america-2025.toml"
+
+#: Fields of a measure a scenario may override by id.
+OVERRIDABLE = (
+    "rate", "schedule", "start", "end", "status", "exempt_share", "exempt_start", "coverage",
+    "metal_content_share", "applies_to", "exclude", "sectors", "kind",
+)  # fmt: skip
+
+
+def as_date(value: dt.date | str) -> dt.date:
+    """A ``datetime.date`` from a date or an ISO string; ``MeasureError`` if malformed."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise MeasureError(f"date {value!r} is not an ISO date (allowed: YYYY-MM-DD)") from None
+
+
+@dataclass(frozen=True)
+class MeasureTrace:
+    """How one measure bears on one cell on one date (a row of the audit trail)."""
+
+    id: str
+    title: str
+    legal_basis: str
+    status: str
+    in_force: bool
+    reason: str
+    rate: float
+    kind: str
+    coverage: float
+    metal_content_share: float
+    exempt_share: float
+    displaced_by: tuple[str, ...]
+    displaced_share: float
+    charged_share: float
+    contribution: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Audit trail of the effective rate of one importer × exporter × native sector × date."""
+
+    importer: str
+    exporter: str
+    sector: str
+    date: dt.date
+    mfn: float
+    traces: tuple[MeasureTrace, ...]
+
+    @property
+    def total(self) -> float:
+        """Effective ad valorem rate: MFN plus every contribution."""
+        return self.mfn + sum(t.contribution for t in self.traces)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary (dates as ISO strings)."""
+        return {
+            "importer": self.importer,
+            "exporter": self.exporter,
+            "sector": self.sector,
+            "date": self.date.isoformat(),
+            "mfn": self.mfn,
+            "total": self.total,
+            "measures": [t.__dict__ | {"displaced_by": list(t.displaced_by)} for t in self.traces],
+        }
+
+    def render(self) -> str:
+        """Readable multi-line text of the audit trail."""
+        head = (
+            f"{self.importer} on {self.exporter}, sector {self.sector}, {self.date.isoformat()}: "
+            f"effective rate {self.total:.2%} (baseline MFN {self.mfn:.2%})"
+        )
+        lines = [head]
+        for t in self.traces:
+            if not t.in_force:
+                lines.append(f"  - {t.id}: not counted ({t.reason})")
+                continue
+            parts = [f"rate {t.rate:.1%}" + (" all-in" if t.kind == "all_in" else "")]
+            parts.append(f"coverage {t.coverage:.1%}")
+            if t.metal_content_share < 1.0:
+                parts.append(f"metal content {t.metal_content_share:.1%}")
+            if t.displaced_share > 0:
+                parts.append(f"displaced on {t.displaced_share:.1%} by {', '.join(t.displaced_by)}")
+            if t.exempt_share > 0:
+                parts.append(f"exempt {t.exempt_share:.1%}")
+            parts.append(f"charged on {t.charged_share:.1%} -> +{t.contribution:.2%}")
+            lines.append(f"  + {t.id} [{t.legal_basis}]: " + "; ".join(parts))
+        if not self.traces:
+            lines.append("  (no measure names this importer, exporter and sector)")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Shares of one measure on one (exporter, sector) pair."""
+
+    coverage: float
+    metal: float
+    exempt: float
+
+    @property
+    def subject(self) -> float:
+        return self.coverage * self.metal
+
+
+class Timeline:
+    """An ordered, validated set of measures with their share tables.
+
+    Build with :meth:`load`, :meth:`default` or :meth:`from_measures`; the constructor
+    checks what only the whole set can show (unique ids, stacking names that exist, no
+    measure displacing itself or one that displaces it).
+    """
+
+    def __init__(self, measures: Sequence[Measure], shares: Mapping[str, ShareTable]) -> None:
+        self._measures: tuple[Measure, ...] = tuple(measures)
+        self._shares: dict[str, ShareTable] = dict(shares)
+        self._by_id: dict[str, Measure] = {}
+        for m in self._measures:
+            if m.id in self._by_id:
+                raise MeasureError(
+                    f"{m.origin or 'measures'}: measure {m.id!r}: field id: duplicate id "
+                    f"(also at {self._by_id[m.id].origin})"
+                )
+            self._by_id[m.id] = m
+        self._displacers: dict[str, tuple[str, ...]] = {}
+        for m in self._measures:
+            st = m.stacking
+            for fld, names in (("stacks_on", st.stacks_on), ("displaces", st.displaces),
+                               ("displaced_by", st.displaced_by)):  # fmt: skip
+                for name in names:
+                    if name not in self._by_id or name == m.id:
+                        raise MeasureError(
+                            f"{m.origin or 'measures'}: measure {m.id!r}: field stacking.{fld}: "
+                            f"names {'itself' if name == m.id else 'a missing measure'} "
+                            f"{name!r}; allowed: ids of the other loaded measures"
+                        )
+            for fld in ("coverage", "metal_content_share", "exempt_share"):
+                ref = getattr(m, fld)
+                if isinstance(ref, str) and ref not in self._shares:
+                    raise MeasureError(
+                        f"{m.origin or 'measures'}: measure {m.id!r}: field {fld}: unknown share "
+                        f"table {ref!r}; allowed: {', '.join(sorted(self._shares)) or '(none)'}"
+                    )
+        for m in self._measures:
+            found = list(m.stacking.displaced_by)
+            found += [x.id for x in self._measures if m.id in x.stacking.displaces]
+            self._displacers[m.id] = tuple(dict.fromkeys(found))
+        self._check_cycles()
+        for m in self._measures:
+            for d in self._displacers[m.id]:
+                if m.id in self._by_id[d].stacking.stacks_on or d in m.stacking.stacks_on:
+                    raise MeasureError(
+                        f"{m.origin or 'measures'}: measure {m.id!r}: field stacking: {d!r} "
+                        "both stacks on and displaces it; allowed: one of the two"
+                    )
+        self._targets = {
+            m.id: (expand_regions(m.applies_to), set(expand_regions(m.exclude)),
+                   expand_sectors(m.sectors))
+            for m in self._measures
+        }  # fmt: skip
+
+    def _check_cycles(self) -> None:
+        """Displacement must be acyclic (a measure cannot, through others, displace itself)."""
+        state: dict[str, int] = {}
+
+        def visit(mid: str, path: tuple[str, ...]) -> None:
+            if state.get(mid) == 2:
+                return
+            if state.get(mid) == 1:
+                cycle = " -> ".join((*path[path.index(mid) :], mid))
+                m = self._by_id[mid]
+                raise MeasureError(
+                    f"{m.origin or 'measures'}: measure {mid!r}: field stacking: displacement "
+                    f"cycle {cycle}; allowed: displacement that never returns to a measure"
+                )
+            state[mid] = 1
+            for d in self._displacers[mid]:
+                visit(d, (*path, mid))
+            state[mid] = 2
+
+        for m in self._measures:
+            visit(m.id, ())
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_files(cls, files: Iterable[MeasureFile]) -> Timeline:
+        """Merge parsed files; a share table defined twice must be identical."""
+        measures: list[Measure] = []
+        shares: dict[str, ShareTable] = {}
+        for f in files:
+            for name, table in f.shares.items():
+                if name in shares and shares[name] != table:
+                    raise MeasureError(
+                        f"share table {name!r} is defined twice with different values"
+                    )
+                shares[name] = table
+            measures.extend(f.measure)
+        return cls(measures, shares)
+
+    @classmethod
+    def load(cls, *paths: str | Path) -> Timeline:
+        """Load one or more measure files; nothing is loaded if any is malformed."""
+        if not paths:
+            raise MeasureError("Timeline.load needs at least one measure file")
+        return cls.from_files(load_measure_file(p) for p in paths)
+
+    @classmethod
+    def default(cls) -> Timeline:
+        """The shipped North America 2025–26 timeline (package resource)."""
+        res = resources.files("tariffsim") / "resources" / "measures" / DEFAULT_TIMELINE
+        return cls.from_files(
+            [parse_measure_text(res.read_text(encoding="utf-8"), DEFAULT_TIMELINE)]
+        )
+
+    @classmethod
+    def from_measures(
+        cls, measures: Iterable[Measure | Mapping[str, Any]],
+        shares: Mapping[str, ShareTable | Mapping[str, Any]] | None = None,
+    ) -> Timeline:  # fmt: skip
+        """Build from measures or plain dictionaries in the file's shape (tests, scenarios)."""
+        data = {
+            "measure": [m.model_dump() if isinstance(m, Measure) else dict(m) for m in measures],
+            "shares": {
+                k: v.model_dump() if isinstance(v, ShareTable) else dict(v)
+                for k, v in (shares or {}).items()
+            },
+        }
+        try:
+            parsed = MeasureFile.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise MeasureError(
+                f"measures: field {'.'.join(str(p) for p in err['loc'])}: "
+                f"{err['msg'].removeprefix('Value error, ')}"
+            ) from None
+        return cls(parsed.measure, parsed.shares)
+
+    def with_overrides(
+        self,
+        *,
+        add: Iterable[Measure | Mapping[str, Any]] = (),
+        remove: Iterable[str] = (),
+        change: Mapping[str, Mapping[str, Any]] | None = None,
+        shares: Mapping[str, ShareTable | Mapping[str, Any]] | None = None,
+    ) -> Timeline:
+        """A new timeline with measures added, removed, or changed by id (the scenario hook).
+
+        ``change`` maps a measure id to new values of fields in :data:`OVERRIDABLE` (rate,
+        schedule, start, end, status, exempt_share, ...). Every result is validated again.
+        """
+        removed = set(remove)
+        for mid in removed | set(change or {}):
+            if mid not in self._by_id:
+                raise MeasureError(
+                    f"override names unknown measure {mid!r}; allowed: {', '.join(self._by_id)}"
+                )
+        kept: list[Measure] = []
+        for m in self._measures:
+            if m.id in removed:
+                continue
+            upd = dict((change or {}).get(m.id, {}))
+            bad = [k for k in upd if k not in OVERRIDABLE]
+            if bad:
+                raise MeasureError(
+                    f"override of measure {m.id!r}: field {bad[0]!r} cannot be overridden; "
+                    f"allowed: {', '.join(OVERRIDABLE)}"
+                )
+            if upd:
+                try:
+                    m = Measure.model_validate(m.model_dump() | upd)
+                except ValidationError as exc:
+                    err = exc.errors()[0]
+                    raise MeasureError(
+                        f"override of measure {m.id!r}: field "
+                        f"{'.'.join(str(p) for p in err['loc']) or '(measure)'}: "
+                        f"{err['msg'].removeprefix('Value error, ')}"
+                    ) from None
+            kept.append(m)
+        for extra in add:
+            try:
+                kept.append(
+                    extra if isinstance(extra, Measure) else Measure.model_validate(dict(extra))
+                )
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                raise MeasureError(
+                    f"added measure {dict(extra).get('id', '?')!r}: field "
+                    f"{'.'.join(str(p) for p in err['loc'])}: "
+                    f"{err['msg'].removeprefix('Value error, ')}"
+                ) from None
+        all_shares = dict(self._shares)
+        for name, table in (shares or {}).items():
+            all_shares[name] = (
+                table if isinstance(table, ShareTable) else ShareTable.model_validate(dict(table))
+            )
+        return Timeline(kept, all_shares)
+
+    # ------------------------------------------------------------------ access
+    @property
+    def measures(self) -> tuple[Measure, ...]:
+        """All measures, in file order."""
+        return self._measures
+
+    @property
+    def shares(self) -> dict[str, ShareTable]:
+        """Share tables by name."""
+        return dict(self._shares)
+
+    def __getitem__(self, measure_id: str) -> Measure:
+        try:
+            return self._by_id[measure_id]
+        except KeyError:
+            raise MeasureError(
+                f"unknown measure {measure_id!r}; allowed: {', '.join(self._by_id)}"
+            ) from None
+
+    def __len__(self) -> int:
+        return len(self._measures)
+
+    def displacers(self, measure_id: str) -> tuple[str, ...]:
+        """Ids of the measures that displace ``measure_id`` (from both stacking directions)."""
+        return self._displacers[self[measure_id].id]
+
+    # ------------------------------------------------------------------ shares
+    def _share(self, ref: ShareRef, partner: str, sector: str) -> float:
+        if isinstance(ref, str):
+            return self._shares[ref].lookup(partner, sector)
+        return float(ref)
+
+    def _applies(self, m: Measure, importer: str, exporter: str, sector: str) -> bool:
+        partners, excluded, sectors = self._targets[m.id]
+        return (
+            m.imposed_by == importer
+            and exporter in partners
+            and exporter not in excluded
+            and exporter != importer
+            and sector in sectors
+        )
+
+    def _cell(self, m: Measure, exporter: str, sector: str, date: dt.date) -> _Cell:
+        exempt_on = m.exempt_start is None or date >= m.exempt_start
+        return _Cell(
+            coverage=self._share(m.coverage, exporter, sector),
+            metal=self._share(m.metal_content_share, exporter, sector),
+            exempt=self._share(m.exempt_share, exporter, sector) if exempt_on else 0.0,
+        )
+
+    # ------------------------------------------------------------------ rates
+    def _cell_traces(
+        self, importer: str, exporter: str, sector: str, date: dt.date, mfn: float,
+        only_active: bool,
+    ) -> list[MeasureTrace]:  # fmt: skip
+        considered = [m for m in self._measures if self._applies(m, importer, exporter, sector)]
+        active = {m.id for m in considered if m.active_on(date)}
+        memo: dict[str, float] = {}
+
+        def undisplaced(mid: str) -> float:
+            """U_d: subject share of an active measure not displaced by other active ones."""
+            if mid not in memo:
+                own = self._cell(self._by_id[mid], exporter, sector, date).subject
+                above = sum(undisplaced(e) for e in self._displacers[mid] if e in active)
+                memo[mid] = max(own - above, 0.0)
+            return memo[mid]
+
+        traces: list[MeasureTrace] = []
+        for m in considered:
+            in_force = m.id in active
+            if only_active and not in_force:
+                continue
+            cell = self._cell(m, exporter, sector, date)
+            displacing = tuple(d for d in self._displacers[m.id] if d in active)
+            taken = sum(undisplaced(d) for d in displacing)
+            displaced = min(cell.subject, taken)
+            charged = (cell.subject - displaced) * (1.0 - cell.exempt) if in_force else 0.0
+            rate = m.rate_on(date)
+            effective_rate = max(rate - mfn, 0.0) if m.kind == "all_in" else rate
+            traces.append(
+                MeasureTrace(
+                    id=m.id, title=m.title, legal_basis=m.legal_basis, status=m.status.value,
+                    in_force=in_force, reason=_reason(m, date), rate=rate, kind=m.kind,
+                    coverage=cell.coverage, metal_content_share=cell.metal,
+                    exempt_share=cell.exempt, displaced_by=displacing, displaced_share=displaced,
+                    charged_share=charged, contribution=effective_rate * charged,
+                    source=m.source.url,
+                )
+            )  # fmt: skip
+        return traces
+
+    def measure_rates(self, date: dt.date | str, baseline: Baseline) -> FloatArray:
+        """``[n, i, j]`` sum of measure contributions on a *native-coded* baseline (no MFN)."""
+        day = as_date(date)
+        out = np.zeros((baseline.n_regions, baseline.n_regions, baseline.n_sectors))
+        r_index = {r: k for k, r in enumerate(baseline.regions)}
+        s_index = {s: k for k, s in enumerate(baseline.sectors)}
+        cells: set[tuple[str, str, str]] = set()
+        for m in self._measures:
+            if not m.active_on(day) or m.imposed_by not in r_index:
+                continue
+            partners, excluded, sectors = self._targets[m.id]
+            for p in partners:
+                if p in r_index and p not in excluded and p != m.imposed_by:
+                    cells.update((m.imposed_by, p, s) for s in sectors if s in s_index)
+        for n, i, j in cells:
+            mfn = float(baseline.tariff[r_index[n], r_index[i], s_index[j]])
+            out[r_index[n], r_index[i], s_index[j]] = sum(
+                t.contribution for t in self._cell_traces(n, i, j, day, mfn, only_active=True)
+            )
+        return out
+
+    def rates_on(self, date: dt.date | str, baseline: Baseline) -> FloatArray:
+        """``[n, i, j]`` total effective ad valorem rate on ``date``, aligned with ``baseline``.
+
+        Baseline tariff (MFN) plus every measure in force, with stacking and exemptions (see
+        the module docstring). An aggregated baseline (one with a sector or region map) gets
+        native rates trade-weighted by :func:`tariffsim.data.aggregate_tariff`.
+        """
+        if baseline.sector_map or baseline.region_map:
+            from tariffsim.data import aggregate_tariff, load_baseline
+
+            native = load_baseline(baseline.name)
+            return np.asarray(aggregate_tariff(self.rates_on(date, native), baseline), dtype=float)
+        return baseline.tariff + self.measure_rates(date, baseline)
+
+    def explain(
+        self, importer: str, exporter: str, sector: str, date: dt.date | str,
+        baseline: Baseline | None = None,
+    ) -> Explanation:  # fmt: skip
+        """Audit trail of one native cell: every measure naming it, in force or not, and why.
+
+        ``baseline`` (native) supplies the MFN rate; without it MFN is taken as zero.
+        """
+        day = as_date(date)
+        mfn = 0.0
+        if baseline is not None:
+            mfn = float(
+                baseline.tariff[baseline.region_index(importer), baseline.region_index(exporter),
+                                baseline.sector_index(sector)]
+            )  # fmt: skip
+        traces = self._cell_traces(importer, exporter, sector, day, mfn, only_active=False)
+        return Explanation(importer, exporter, sector, day, mfn, tuple(traces))
+
+    def change_dates(self, start: dt.date | str, end: dt.date | str) -> list[dt.date]:
+        """Sorted dates in [start, end] where an in-force measure starts, ends, steps or
+        begins an exemption; ``start`` is always included (rates are constant between)."""
+        lo, hi = as_date(start), as_date(end)
+        dates = {lo}
+        for m in self._measures:
+            if m.status is not Status.IN_FORCE:
+                continue
+            for d in (m.start, m.end, m.exempt_start, *(s.start for s in m.schedule)):
+                if d is not None and lo < d <= hi:
+                    dates.add(d)
+        return sorted(dates)
+
+    def events(self) -> pd.DataFrame:
+        """What changed when: one row per start, rate step, exemption start and end.
+
+        Columns: date, measure_id, event, status, imposed_by, applies_to, sectors, rate, title.
+        Measures not in force are listed with their status (they change nothing by default).
+        """
+        rows: list[dict[str, Any]] = []
+        for m in self._measures:
+            common = {
+                "measure_id": m.id, "status": m.status.value, "imposed_by": m.imposed_by,
+                "applies_to": ",".join(m.applies_to), "sectors": ",".join(m.sectors),
+                "title": m.title,
+            }  # fmt: skip
+            rows.append({"date": m.start, "event": "start", "rate": m.rate} | common)
+            rows.extend(
+                {"date": s.start, "event": "rate_change", "rate": s.rate} | common
+                for s in m.schedule
+            )
+            if m.exempt_start is not None:
+                rows.append({"date": m.exempt_start, "event": "exemption_start",
+                             "rate": m.rate_on(m.exempt_start)} | common)  # fmt: skip
+            if m.end is not None:
+                rows.append({"date": m.end, "event": "end", "rate": 0.0} | common)
+        cols = ["date", "measure_id", "event", "status", "imposed_by", "applies_to", "sectors",
+                "rate", "title"]  # fmt: skip
+        frame = pd.DataFrame(rows, columns=cols)
+        return frame.sort_values(["date", "measure_id"], kind="stable").reset_index(drop=True)
+
+
+def _reason(m: Measure, date: dt.date) -> str:
+    """Why a measure does or does not count on a date (for the audit trail)."""
+    if m.status is not Status.IN_FORCE:
+        return f"status {m.status.value}"
+    if date < m.start:
+        return f"not yet in force (starts {m.start.isoformat()})"
+    if m.end is not None and date >= m.end:
+        return f"ended {m.end.isoformat()}"
+    return "in force"
