@@ -35,3 +35,4 @@ def _root(
 
 # Command groups register themselves below (one import per module, in data-flow order).
 from tariffsim.cli import measures as _measures  # noqa: E402,F401
+from tariffsim.cli import scale as _scale  # noqa: E402,F401

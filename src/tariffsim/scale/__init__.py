@@ -20,18 +20,30 @@ from tariffsim.scale.executor import (
     run_batches,
 )
 from tariffsim.scale.figures import band_figure, sweep_figure
+from tariffsim.scale.montecarlo import QUANTILES, MonteCarloResult, run_montecarlo
+from tariffsim.scale.problem import BACKENDS, Problem
+from tariffsim.scale.sweep import SweepResult, SweepSpec, parse_vary, run_sweep
 from tariffsim.scale.synthetic import synthetic_baseline
 
 __all__ = [
+    "BACKENDS",
     "DEFAULT_CV",
+    "QUANTILES",
     "BatchOutcome",
     "ItemFailure",
+    "MonteCarloResult",
+    "Problem",
+    "SweepResult",
+    "SweepSpec",
     "ThetaPrior",
     "band_figure",
     "dask_client",
     "default_workers",
     "draw_thetas",
+    "parse_vary",
     "run_batches",
+    "run_montecarlo",
+    "run_sweep",
     "sweep_figure",
     "synthetic_baseline",
     "theta_prior",

@@ -6,8 +6,10 @@ every scheduler) and each batch is one task, which keeps Dask's per-task overhea
 millisecond) small against the solve time. Data shared by every item (the baseline, the shock)
 is sent to each worker once (``Client.scatter(broadcast=True)``), not once per task.
 
-Failures are never dropped. A batch whose call raises is re-run item by item inside the same
-task to isolate the failing items (this isolating run counts as each item's first attempt);
+Failures are never dropped. A batch function that loops over its items returns an
+:class:`ItemError` in place of each item that failed, so failures are attributed exactly. A
+batch whose call raises (a solver that takes the whole batch at once) is re-run item by item
+inside the same task to isolate the failing items (that run is each item's first attempt);
 each item that failed is then retried once, on its own, in a second round; an item that fails
 again is reported with both error messages. A lost worker (the whole task failed) counts as a
 failure of every item of that batch.
@@ -23,6 +25,7 @@ from typing import Any, Generic, TypeVar
 
 __all__ = [
     "BatchOutcome",
+    "ItemError",
     "ItemFailure",
     "dask_client",
     "default_workers",
@@ -33,8 +36,21 @@ S = TypeVar("S")
 I = TypeVar("I")  # noqa: E741 - the conventional name for an item type
 R = TypeVar("R")
 
-#: A batch function: (shared data, a batch of items) -> one result per item, in order.
-BatchFn = Callable[[S, list[I]], list[R]]
+
+@dataclass(frozen=True)
+class ItemError:
+    """Returned by a batch function in place of the result of an item that failed."""
+
+    message: str
+
+    @classmethod
+    def of(cls, exc: BaseException) -> ItemError:
+        """The error of ``exc`` as ``"ExceptionType: first line of the message"``."""
+        return cls(_describe(exc))
+
+
+#: A batch function: (shared data, a batch of items) -> one result (or ItemError) per item.
+BatchFn = Callable[[S, list[I]], list[R | ItemError]]
 
 
 @dataclass(frozen=True)
@@ -100,7 +116,7 @@ def _run_batch(
         results = fn(shared, items)
         if len(results) != len(items):
             raise RuntimeError(f"batch function returned {len(results)} results for {len(items)}")
-        return [(idx, True, res) for (idx, _), res in zip(batch, results, strict=True)]
+        return [_tag(idx, res) for (idx, _), res in zip(batch, results, strict=True)]
     except Exception as exc:
         if len(batch) == 1:
             return [(batch[0][0], False, _describe(exc))]
@@ -108,10 +124,16 @@ def _run_batch(
     for idx, item in batch:
         try:
             (res,) = fn(shared, [item])
-            out.append((idx, True, res))
+            out.append(_tag(idx, res))
         except Exception as exc:
             out.append((idx, False, _describe(exc)))
     return out
+
+
+def _tag(idx: int, res: Any) -> tuple[int, bool, Any]:
+    if isinstance(res, ItemError):
+        return idx, False, res.message
+    return idx, True, res
 
 
 def _chunks(indexed: list[tuple[int, I]], size: int) -> list[list[tuple[int, I]]]:
@@ -130,8 +152,9 @@ def run_batches(
     """Apply ``fn`` to ``items`` in batches of ``batch_size``, serially or on a Dask client.
 
     Args:
-        fn: a picklable module-level function ``fn(shared, batch) -> results``; it must be
-            deterministic for results to be reproducible across schedulers.
+        fn: a picklable module-level function ``fn(shared, batch) -> results`` (an
+            :class:`ItemError` in place of a failed item's result); it must be deterministic
+            for results to be reproducible across schedulers.
         shared: data every batch needs (sent once per worker on Dask).
         items: the work items; results come back in this order.
         batch_size: items per task (the last batch may be smaller).

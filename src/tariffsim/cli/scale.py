@@ -1,0 +1,340 @@
+"""``tariffsim montecarlo`` and ``tariffsim sweep``: bands and response curves from the CLI.
+
+Thin layer: parse options, call :mod:`tariffsim.scale`, store the frames with
+:class:`~tariffsim.store.ResultsStore`, render Rich tables (or JSON with ``--json``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tariffsim.cli.main import app
+from tariffsim.errors import TariffsimError
+
+__all__ = ["montecarlo", "sweep"]
+
+_HEADLINE = (
+    ("welfare_pct", "Welfare %"),
+    ("real_wage_pct", "Real wage %"),
+    ("price_index_pct", "CPI %"),
+    ("exports_pct", "Exports %"),
+    ("imports_pct", "Imports %"),
+)
+
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", help="Address of an existing Dask scheduler (default: a LocalCluster)."
+    ),
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option("--workers", min=1, help="LocalCluster worker processes (default: CPUs)."),
+]
+SerialOpt = Annotated[bool, typer.Option("--serial", help="Solve in this process, without Dask.")]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Results store file (default: the user data directory)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+ChartOpt = Annotated[
+    Path | None, typer.Option("--chart", help="Write the chart as self-contained HTML here.")
+]
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def _client(scheduler: str | None, workers: int | None, serial: bool) -> Iterator[tuple[Any, str]]:
+    """(Dask client or None, label) for the chosen execution."""
+    if serial:
+        if scheduler is not None:
+            raise typer.BadParameter("--serial and --scheduler exclude each other")
+        yield None, "serial"
+        return
+    from tariffsim.scale import dask_client, default_workers
+
+    with dask_client(scheduler, workers) as client:
+        label = scheduler if scheduler is not None else f"local:{workers or default_workers()}"
+        yield client, label
+
+
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
+    """A Rich progress bar on stderr; yields the callback ``advance(n)``."""
+    if quiet:
+        yield None
+        return
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    with progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _num(x: float) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+
+
+def _standard_errors(baseline: Any) -> dict[str, float]:
+    """θ standard errors of the baseline's sectors from the shipped elasticities.toml.
+
+    Entries ``[theta.<CODE>] se = ...`` whose code is a sector of the baseline are used;
+    the shipped file has none today (see its header), so every sector uses the CV.
+    """
+    import tomllib
+    from importlib import resources
+
+    try:
+        text = resources.files("tariffsim.data").joinpath("elasticities.toml").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):
+        return {}
+    table = tomllib.loads(text).get("theta", {})
+    return {
+        code: float(entry["se"])
+        for code, entry in table.items()
+        if isinstance(entry, dict) and "se" in entry and code in baseline.sectors
+    }
+
+
+@app.command("montecarlo")
+def montecarlo(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or shipped scenario name.")],
+    draws: Annotated[int, typer.Option("--draws", min=1, help="Number of θ draws.")] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the θ draws.")] = 0,
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    serial: SerialOpt = False,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Draws per Dask task.")] = 25,
+    cv: Annotated[
+        float,
+        typer.Option(
+            "--cv", min=0.0, help="Coefficient of variation of θ without a standard error."
+        ),
+    ] = 0.25,
+    backend: Annotated[
+        str, typer.Option("--backend", help="Solver backend: numpy, numpy-batch or jax.")
+    ] = "numpy",
+    store: StoreOpt = None,
+    chart: ChartOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
+    from tariffsim.scale import Problem, band_figure, run_montecarlo, theta_prior
+    from tariffsim.scale.problem import BACKENDS
+    from tariffsim.scenarios import load_scenario, prepare
+    from tariffsim.store import ResultsStore, RunMeta
+
+    if backend not in BACKENDS:
+        raise _fail(ValueError(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}"))
+    try:
+        scen = load_scenario(scenario)
+        problem = Problem.from_shock(prepare(scen), backend=backend)
+        prior = theta_prior(
+            problem.baseline, standard_errors=_standard_errors(problem.baseline), cv=cv
+        )
+        with (
+            _client(scheduler, workers, serial) as (client, label),
+            _progress(draws, f"{scen.name}: θ draws", json_out) as advance,
+        ):
+            mc = run_montecarlo(
+                problem,
+                prior,
+                draws,
+                seed=seed,
+                batch_size=batch,
+                client=client,
+                scheduler_label=label,
+                on_progress=advance,
+            )
+        meta = RunMeta(
+            scenario_name=scen.name,
+            scenario_toml=scen.text,
+            baseline=mc.point.baseline,
+            model="ge",
+            parameters={
+                **scen.parameters(),
+                "model": "ge",
+                "draws": draws,
+                "seed": seed,
+                "cv": cv,
+                "batch": batch,
+                "backend": backend,
+            },
+            kind="montecarlo",
+            seconds=mc.seconds,
+            diagnostics={
+                "n_draws": mc.n_draws,
+                "n_ok": mc.n_ok,
+                "n_failed": len(mc.failures),
+                "n_retried": len(mc.retried),
+                "scheduler": label,
+                "note": mc.note,
+            },
+        )
+        run_id = ResultsStore(store).save_frames(meta, mc.to_frames())
+    except (TariffsimError, ValueError, KeyError, OSError) as exc:
+        raise _fail(exc) from None
+    if chart is not None:
+        band_figure(mc.bands["country"], "welfare_pct", note=mc.note).write_html(
+            chart, include_plotlyjs=True
+        )
+    country = mc.bands["country"]
+    if json_out:
+        out = {
+            "run_id": run_id,
+            "scenario": scen.name,
+            "model": "ge",
+            "draws": mc.n_draws,
+            "ok": mc.n_ok,
+            "seed": seed,
+            "scheduler": label,
+            "seconds": round(mc.seconds, 3),
+            "note": mc.note,
+            "assumed_cv": prior.uses_assumed_cv,
+            "failures": [
+                {"draw": f.index, "attempts": f.attempts, "errors": list(f.errors)}
+                for f in mc.failures
+            ],
+            "retried": {str(k): v for k, v in mc.retried.items()},
+            "bands": json.loads(country.to_json(orient="records")),
+        }
+        typer.echo(json.dumps(out, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"{scen.name}: GE, median [5%, 95%] over {mc.n_ok} draws")
+    table.add_column("Region")
+    for _, title in _HEADLINE:
+        table.add_column(title, justify="right")
+    for region in country["region"].drop_duplicates():
+        rows = country[country["region"] == region].set_index("variable")
+        cells = [
+            f"{_num(rows.at[v, 'median'])} [{_num(rows.at[v, 'p05'])}, {_num(rows.at[v, 'p95'])}]"
+            for v, _ in _HEADLINE
+        ]
+        table.add_row(str(region), *cells)
+    console.print(table)
+    console.print(mc.note, highlight=False)
+    if scen.model != "ge":
+        console.print(f"(scenario model is {scen.model!r}; Monte Carlo solves the GE model)")
+    for f in mc.failures:
+        console.print(f"[red]draw {f.index} failed twice:[/red] {' | '.join(f.errors)}")
+    for idx, err in mc.retried.items():
+        if idx not in {f.index for f in mc.failures}:
+            console.print(f"draw {idx} failed once ({err}) and solved on retry")
+    console.print(
+        f"{mc.n_draws} draws in {mc.seconds:.1f} s on {label}; stored as run {run_id}",
+        highlight=False,
+    )
+
+
+@app.command("sweep")
+def sweep(
+    scenario: Annotated[str, typer.Argument(help="Scenario file or shipped scenario name.")],
+    vary: Annotated[
+        str,
+        typer.Option(
+            "--vary",
+            help="measure.<id>.rate=START:STOP:STEP, tradecost.<k>=... or tradecost.<A>-<B>=...",
+        ),
+    ],
+    variable: Annotated[
+        str, typer.Option("--variable", help="Country result to tabulate and chart.")
+    ] = "welfare_pct",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    serial: SerialOpt = False,
+    store: StoreOpt = None,
+    chart: ChartOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Response curves: solve the scenario over a grid of a measure's rate or a trade cost."""
+    from tariffsim.scale import sweep_figure
+    from tariffsim.scale.sweep import parse_vary, run_sweep
+    from tariffsim.scenarios import load_scenario
+    from tariffsim.store import ResultsStore, RunMeta
+
+    try:
+        scen = load_scenario(scenario)
+        spec = parse_vary(vary)
+        with (
+            _client(scheduler, workers, serial) as (client, label),
+            _progress(len(spec.values), f"{scen.name}: {spec.target}", json_out) as advance,
+        ):
+            result = run_sweep(scen, spec, client=client, on_progress=advance)
+        curves = result.country
+        if variable not in curves.columns:
+            raise KeyError(f"--variable {variable!r} is not a country result column")
+        meta = RunMeta(
+            scenario_name=scen.name,
+            scenario_toml=scen.text,
+            baseline=scen.baseline,
+            model="ge",
+            parameters={**scen.parameters(), "model": "ge", "vary": vary},
+            kind="sweep",
+            seconds=result.seconds,
+            diagnostics={"points": len(spec.values), "n_failed": len(result.failures)},
+        )
+        run_id = ResultsStore(store).save_frames(meta, result.to_frames())
+    except (TariffsimError, ValueError, KeyError, OSError) as exc:
+        raise _fail(exc) from None
+    if chart is not None:
+        sweep_figure(curves, variable).write_html(chart, include_plotlyjs=True)
+    wide = curves.pivot_table(index="value", columns="region", values=variable, sort=False)
+    if json_out:
+        typer.echo(
+            json.dumps(
+                {
+                    "run_id": run_id,
+                    "scenario": scen.name,
+                    "parameter": spec.target,
+                    "variable": variable,
+                    "values": list(spec.values),
+                    "failures": [
+                        {"value": spec.values[f.index], "errors": list(f.errors)}
+                        for f in result.failures
+                    ],
+                    "curves": {
+                        str(r): [None if math.isnan(v) else v for v in wide[r].tolist()]
+                        for r in wide.columns
+                    },
+                },
+                indent=2,
+            )
+        )
+        return
+    console = Console()
+    table = Table(title=f"{scen.name}: {variable} as {spec.target} varies (GE)")
+    table.add_column(spec.target, justify="right")
+    for region in wide.columns:
+        table.add_column(str(region), justify="right")
+    for value, row in wide.iterrows():
+        table.add_row(f"{value:g}", *(_num(float(v)) for v in row))
+    console.print(table)
+    for f in result.failures:
+        console.print(
+            f"[red]value {spec.values[f.index]:g} failed twice:[/red] {' | '.join(f.errors)}"
+        )
+    console.print(
+        f"{len(spec.values)} points in {result.seconds:.1f} s on {label}; stored as run {run_id}",
+        highlight=False,
+    )

@@ -1,0 +1,220 @@
+"""Monte Carlo over trade elasticities: draw θ, solve every draw, summarise with bands.
+
+The point solve (θ at its estimates) fixes the row labels of every tidy frame; each draw's
+numeric columns are stacked into ``[draws, rows, columns]`` arrays and summarised per cell by
+the median and the 5th and 95th percentiles (``numpy.quantile``, linear interpolation), with
+mean and standard deviation. Failed draws are listed, never silently dropped: the summary says
+how many draws it rests on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tariffsim.models.result import ModelResult
+from tariffsim.scale.draws import ThetaPrior, draw_thetas
+from tariffsim.scale.executor import BatchOutcome, ItemFailure, run_batches
+from tariffsim.scale.problem import (
+    KEY_COLUMNS,
+    Problem,
+    frame_values,
+    solve_batch_outputs,
+    solve_one,
+    value_columns,
+)
+
+__all__ = ["QUANTILES", "MonteCarloResult", "run_montecarlo", "summarise_draws"]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Band quantiles reported for every result: 5th percentile, median, 95th percentile.
+QUANTILES: tuple[float, float, float] = (0.05, 0.50, 0.95)
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """Outcome of a Monte Carlo run.
+
+    Attributes:
+        point: the solve at the point estimates of θ.
+        bands: per frame name (``country``, ``sector``, ``trade``) a tidy table with the frame's
+            key columns, ``variable``, ``point``, ``median``, ``p05``, ``p95``, ``mean``, ``sd``.
+        values: per frame name, ``[draws, rows, columns]`` results of every draw (NaN rows for
+            failed draws), columns as in ``columns``.
+        columns: per frame name, the result columns of ``values``.
+        thetas: ``[draws, J]`` the θ draws, in draw order.
+        prior: the distribution the draws came from.
+        seed: the seed of the draws.
+        failures: draws that failed on the first try and on the retry.
+        retried: draw index -> first error, for every draw that needed a retry.
+        seconds: wall time of the draws (without the point solve).
+        batch_size: draws per task.
+        scheduler: ``"serial"``, ``"local:K"`` (LocalCluster with K workers) or an address.
+    """
+
+    point: ModelResult
+    bands: dict[str, pd.DataFrame]
+    values: dict[str, FloatArray]
+    columns: dict[str, list[str]]
+    thetas: FloatArray
+    prior: ThetaPrior
+    seed: int
+    failures: list[ItemFailure] = field(default_factory=list)
+    retried: dict[int, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    batch_size: int = 1
+    scheduler: str = "serial"
+
+    @property
+    def n_draws(self) -> int:
+        """Number of draws asked for."""
+        return int(self.thetas.shape[0])
+
+    @property
+    def n_ok(self) -> int:
+        """Number of draws that solved (the bands rest on these)."""
+        return self.n_draws - len(self.failures)
+
+    @property
+    def note(self) -> str:
+        """What the bands rest on: draws, failures and where θ's spread comes from."""
+        fail = (
+            f"; {len(self.failures)} draw(s) failed twice and are excluded" if self.failures else ""
+        )
+        return (
+            f"Bands: 5th-95th percentile over {self.n_ok} of {self.n_draws} θ draws "
+            f"(seed {self.seed}){fail}. {self.prior.note()}"
+        )
+
+    def theta_frame(self) -> pd.DataFrame:
+        """The draws as a tidy table: draw, sector, theta."""
+        d, j = self.thetas.shape
+        return pd.DataFrame(
+            {
+                "draw": np.repeat(np.arange(d), j),
+                "sector": np.tile(np.asarray(self.prior.sectors, dtype=object), d),
+                "theta": self.thetas.reshape(-1),
+            }
+        )
+
+    def failure_frame(self) -> pd.DataFrame:
+        """Failed and retried draws: draw, attempts, outcome, errors."""
+        failed = {f.index: f for f in self.failures}
+        rows = []
+        for idx, first in self.retried.items():
+            f = failed.get(idx)
+            rows.append(
+                {
+                    "draw": idx,
+                    "attempts": 2,
+                    "outcome": "failed" if f else "ok on retry",
+                    "errors": " | ".join(f.errors) if f else first,
+                }
+            )
+        return pd.DataFrame(rows, columns=["draw", "attempts", "outcome", "errors"])
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Tables for the results store: the point frames plus bands, draws and failures."""
+        frames = dict(self.point.frames)
+        for name, table in self.bands.items():
+            frames[f"mc_{name}"] = table
+        frames["mc_theta"] = self.theta_frame()
+        frames["mc_failures"] = self.failure_frame()
+        return frames
+
+
+def summarise_draws(
+    point: ModelResult, values: FloatArray, columns: list[str], name: str
+) -> pd.DataFrame:
+    """Band table of frame ``name``: per row of the point frame and result column, the
+    point value, median, p05, p95, mean and sd over the draws (NaN draws ignored)."""
+    frame = point.frames[name]
+    keys = list(KEY_COLUMNS[name])
+    n_rows, n_cols = len(frame), len(columns)
+    with np.errstate(all="ignore"):
+        q = (
+            np.nanquantile(values, QUANTILES, axis=0)
+            if values.shape[0]
+            else np.full((3, n_rows, n_cols), np.nan)
+        )
+        mean = np.nanmean(values, axis=0)
+        sd = (
+            np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.full_like(mean, np.nan)
+        )
+    table = pd.DataFrame(
+        {k: np.repeat(frame[k].to_numpy(), n_cols) for k in keys}
+        | {
+            "variable": np.tile(np.asarray(columns, dtype=object), n_rows),
+            "point": frame[columns].to_numpy(dtype=np.float64).reshape(-1),
+            "median": q[1].reshape(-1),
+            "p05": q[0].reshape(-1),
+            "p95": q[2].reshape(-1),
+            "mean": mean.reshape(-1),
+            "sd": sd.reshape(-1),
+        }
+    )
+    return table
+
+
+def run_montecarlo(
+    problem: Problem,
+    prior: ThetaPrior,
+    n_draws: int,
+    *,
+    seed: int = 0,
+    batch_size: int = 25,
+    client: Any | None = None,
+    scheduler_label: str = "serial",
+    on_progress: Callable[[int], None] | None = None,
+) -> MonteCarloResult:
+    """Draw ``n_draws`` θ vectors from ``prior`` (seeded), solve each, and summarise.
+
+    The draws are generated here, up front, from one ``Generator(seed)``; batches are fixed
+    slices of them; results are ordered by draw. So the output is bit-for-bit the same serial
+    (``client=None``) or on any Dask cluster, for the same seed, batch size and backend.
+    """
+    if tuple(prior.sectors) != tuple(problem.baseline.sectors):
+        raise ValueError("the θ prior's sectors differ from the baseline's sectors")
+    point = solve_one(problem)
+    columns = {name: value_columns(point.frames[name], name) for name in KEY_COLUMNS}
+    thetas = draw_thetas(prior, n_draws, seed)
+    started = time.perf_counter()
+    outcome: BatchOutcome[dict[str, FloatArray]] = run_batches(
+        solve_batch_outputs,
+        problem,
+        [thetas[d] for d in range(n_draws)],
+        batch_size=batch_size,
+        client=client,
+        on_progress=on_progress,
+    )
+    seconds = time.perf_counter() - started
+    shapes = {name: arr.shape for name, arr in frame_values(point).items()}
+    values = {name: np.full((n_draws, *shape), np.nan) for name, shape in shapes.items()}
+    for d, res in enumerate(outcome.results):
+        if res is None:
+            continue
+        for name in values:
+            values[name][d] = res[name]
+    ok = np.array([r is not None for r in outcome.results], dtype=bool)
+    bands = {name: summarise_draws(point, values[name][ok], columns[name], name) for name in values}
+    return MonteCarloResult(
+        point=point,
+        bands=bands,
+        values=values,
+        columns=columns,
+        thetas=thetas,
+        prior=prior,
+        seed=seed,
+        failures=outcome.failures,
+        retried=outcome.retried,
+        seconds=seconds,
+        batch_size=batch_size,
+        scheduler=scheduler_label,
+    )

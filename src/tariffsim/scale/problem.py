@@ -1,0 +1,188 @@
+"""One counterfactual to solve many times: the baseline, the shock, the solver settings.
+
+Monte Carlo draws and sweep points differ only in θ (or in the shock); everything else is
+fixed and is shipped to each Dask worker once. :func:`solve_batch_outputs` is the picklable
+function the executor maps over batches of θ vectors; it reduces each solve to the numeric
+columns of the tidy frames (:func:`frame_values`) so results travel back small.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from tariffsim.data.baseline import Baseline
+from tariffsim.models.result import ModelResult
+from tariffsim.scale.executor import ItemError
+
+if TYPE_CHECKING:
+    from tariffsim.scenarios import Shock
+
+__all__ = [
+    "BACKENDS",
+    "KEY_COLUMNS",
+    "Problem",
+    "frame_values",
+    "solve_batch_outputs",
+    "solve_one",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+#: Solver backends a Monte Carlo or sweep can ask for. ``numpy-batch`` and ``jax`` hand a
+#: whole batch of θ draws to ``tariffsim.models.ge.solve_batch`` (JAX vmaps over it).
+BACKENDS: tuple[str, ...] = ("numpy", "numpy-batch", "jax")
+
+#: Label columns of each tidy frame; every other numeric column is a result to summarise.
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "country": ("region",),
+    "sector": ("region", "sector"),
+    "trade": ("importer", "exporter", "sector"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Problem:
+    """A GE counterfactual with everything but θ fixed.
+
+    Attributes:
+        baseline: the base-year economy.
+        tariff_new: ``[n,i,j]`` counterfactual tariffs (``None`` = unchanged).
+        trade_cost_hat: ``[n,i,j]`` iceberg trade-cost changes d̂ (``None`` = none).
+        tariff_reference: ``[n,i,j]`` reference tariffs when the scenario compares against
+            a timeline date rather than the baseline's own tariffs: then each θ is solved
+            twice from the baseline (τ → τ_ref and τ → τ_new, with d̂ only in the second)
+            and reported relative to the reference with
+            :func:`tariffsim.scenarios.relative_to`, as ``run_scenario`` does.
+        deficits: ``"fixed"`` or ``"balanced"`` (the GE solver's two cases).
+        backend: one of :data:`BACKENDS`.
+        solver_options: extra keyword arguments for the GE solver (tol, damping, max_iter).
+    """
+
+    baseline: Baseline
+    tariff_new: FloatArray | None = None
+    trade_cost_hat: FloatArray | None = None
+    tariff_reference: FloatArray | None = None
+    deficits: str = "fixed"
+    backend: str = "numpy"
+    solver_options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {self.backend!r}; allowed: {', '.join(BACKENDS)}")
+        if self.deficits not in ("fixed", "balanced"):
+            raise ValueError(f"deficits must be 'fixed' or 'balanced', got {self.deficits!r}")
+
+    @classmethod
+    def from_shock(
+        cls,
+        shock: Shock,
+        *,
+        backend: str = "numpy",
+        solver_options: Mapping[str, Any] | None = None,
+    ) -> Problem:
+        """The GE problem of a prepared scenario (:func:`tariffsim.scenarios.prepare`).
+
+        The scenario's θ overrides become the baseline's θ, so they are the point estimates
+        that draws centre on.
+        """
+        base = dataclasses.replace(shock.baseline, theta=np.asarray(shock.theta, dtype=float))
+        return cls(
+            baseline=base,
+            tariff_new=shock.tariff_new,
+            trade_cost_hat=shock.trade_cost_hat,
+            tariff_reference=None if shock.reference_is_baseline else shock.tariff_reference,
+            deficits=shock.scenario.deficits,
+            backend=backend,
+            solver_options=dict(solver_options or {}),
+        )
+
+
+def _ge_solve(
+    problem: Problem, tariff: FloatArray | None, d_hat: FloatArray | None, theta: FloatArray | None
+) -> ModelResult:
+    from tariffsim.models import ge
+
+    res = ge.solve(
+        problem.baseline,
+        tariff,
+        d_hat,
+        deficits=problem.deficits,  # type: ignore[arg-type]
+        theta=theta,
+        **dict(problem.solver_options),
+    )
+    out: ModelResult = res.to_model_result()
+    return out
+
+
+def solve_one(problem: Problem, theta: FloatArray | None = None) -> ModelResult:
+    """Solve ``problem`` with θ (``None`` = the baseline's point estimates) on numpy."""
+    new = _ge_solve(problem, problem.tariff_new, problem.trade_cost_hat, theta)
+    if problem.tariff_reference is None:
+        return new
+    from tariffsim.scenarios import relative_to
+
+    ref = _ge_solve(problem, problem.tariff_reference, None, theta)
+    return relative_to(new, ref)
+
+
+def frame_values(result: ModelResult) -> dict[str, FloatArray]:
+    """The numeric result columns of each tidy frame, as ``[rows, columns]`` float arrays.
+
+    Rows keep the frame's order (the same in every solve of one problem); columns are the
+    frame's numeric, non-key columns in order (see :func:`value_columns`).
+    """
+    out: dict[str, FloatArray] = {}
+    for name in KEY_COLUMNS:
+        frame = result.frames[name]
+        out[name] = frame[value_columns(frame, name)].to_numpy(dtype=np.float64, copy=True)
+    return out
+
+
+def value_columns(frame: pd.DataFrame, name: str) -> list[str]:
+    """Numeric columns of tidy frame ``name`` that are results (not labels)."""
+    keys = KEY_COLUMNS[name]
+    return [
+        c
+        for c in frame.columns
+        if c not in keys and pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool
+    ]
+
+
+def solve_batch_outputs(
+    problem: Problem, thetas: list[FloatArray]
+) -> list[dict[str, FloatArray] | ItemError]:
+    """Executor batch function: solve once per θ vector, return :func:`frame_values` of each.
+
+    With ``backend="numpy"`` each θ is an independent ``ge.solve`` (a failure becomes that
+    draw's :class:`~tariffsim.scale.executor.ItemError`); with ``"numpy-batch"`` or
+    ``"jax"`` the batch goes to ``ge.solve_batch`` in one call. A solve that does not converge
+    raises (``SolverConvergenceError``), which the executor isolates, retries and reports.
+    """
+    if problem.backend == "numpy":
+        out: list[dict[str, FloatArray] | ItemError] = []
+        for t in thetas:
+            try:
+                out.append(frame_values(solve_one(problem, np.asarray(t, dtype=np.float64))))
+            except Exception as exc:  # reported per draw by the executor, never dropped
+                out.append(ItemError.of(exc))
+        return out
+    from tariffsim.models import ge
+
+    backend = "jax" if problem.backend == "jax" else "numpy"
+    batch = ge.solve_batch(  # type: ignore[attr-defined]
+        problem.baseline,
+        np.stack([np.asarray(t, dtype=np.float64) for t in thetas]),
+        problem.tariff_new,
+        problem.trade_cost_hat,
+        deficits=problem.deficits,
+        backend=backend,
+        **dict(problem.solver_options),
+    )
+    return [frame_values(r.to_model_result()) for r in batch]

@@ -1,0 +1,178 @@
+"""``tariffsim montecarlo`` and ``tariffsim sweep`` in-process, on a small aggregation, and the
+sweep's economics (a higher U.S. steel tariff lowers Canada's steel exports to the U.S.)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tariffsim.cli.main import app
+from tariffsim.errors import ScenarioError
+from tariffsim.scale.sweep import apply_value, parse_vary, run_sweep
+from tariffsim.scenarios import Scenario
+from tariffsim.store import ResultsStore
+
+SCENARIO = """
+name = "test-us-steel-on-canada"
+question = "What does a U.S. tariff on Canadian steel do, on a small aggregation?"
+baseline = "wiod2011"
+
+[aggregation]
+regions = "na4"
+sectors = "na19"
+
+[tariffs]
+date = 2025-06-01
+
+[measures]
+timeline = "none"
+
+[[measures.add]]
+id = "test-us-steel-can"
+title = "Test: U.S. tariff on Canadian basic metals"
+legal_basis = "test fixture, not a real measure"
+imposed_by = "USA"
+applies_to = ["CAN"]
+sectors = ["METALS"]
+rate = 0.25
+start = 2025-01-01
+status = "in_force"
+source = { url = "https://example.org/test-fixture", accessed = 2026-11-29 }
+"""
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def scenario_file(tmp_path: Path) -> Path:
+    path = tmp_path / "steel.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
+def test_montecarlo_cli_json_bands_and_store(scenario_file, tmp_path):
+    store = tmp_path / "runs.duckdb"
+    args = [
+        "montecarlo",
+        str(scenario_file),
+        "--draws",
+        "6",
+        "--seed",
+        "3",
+        "--batch",
+        "3",
+        "--serial",
+        "--store",
+        str(store),
+        "--json",
+    ]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["draws"] == 6 and out["ok"] == 6 and out["failures"] == []
+    assert out["assumed_cv"] is True and "ASSUMED coefficient of variation" in out["note"]
+    bands = [b for b in out["bands"] if b["variable"] == "welfare_pct"]
+    assert {b["region"] for b in bands} == {"CAN", "MEX", "USA", "ROW"}
+    for b in bands:
+        assert b["p05"] <= b["median"] <= b["p95"]
+    again = json.loads(runner.invoke(app, args).output)
+    assert again["bands"] == out["bands"]  # same seed, same numbers
+    stored = ResultsStore(store).load(out["run_id"])
+    assert stored.meta["kind"] == "montecarlo"
+    assert {"mc_country", "mc_sector", "mc_trade", "mc_theta", "country"} <= set(stored.frames)
+
+
+def test_montecarlo_cli_table_and_chart(scenario_file, tmp_path):
+    chart = tmp_path / "bands.html"
+    res = runner.invoke(
+        app,
+        [
+            "montecarlo",
+            str(scenario_file),
+            "--draws",
+            "4",
+            "--serial",
+            "--store",
+            str(tmp_path / "s.duckdb"),
+            "--chart",
+            str(chart),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "Welfare %" in res.output and "CAN" in res.output and "ASSUMED" in res.output
+    assert "cdn.plot.ly" not in chart.read_text(encoding="utf-8")[:5000]
+
+
+def test_montecarlo_cli_bad_input_is_a_clear_error(scenario_file, tmp_path):
+    res = runner.invoke(app, ["montecarlo", str(scenario_file), "--backend", "cuda", "--serial"])
+    assert res.exit_code == 1 and "allowed: numpy, numpy-batch, jax" in res.output
+    res = runner.invoke(app, ["montecarlo", str(tmp_path / "missing.toml"), "--serial"])
+    assert res.exit_code != 0
+
+
+def test_sweep_steel_rate_lowers_canadian_steel_exports(scenario_file, tmp_path):
+    scen = Scenario.load(scenario_file)
+    spec = parse_vary("measure.test-us-steel-can.rate=0:0.5:0.25")
+    assert spec.values == (0.0, 0.25, 0.5)
+    result = run_sweep(scen, spec)
+    trade = result.frame("trade")
+    steel = trade.query("importer == 'USA' and exporter == 'CAN' and sector == 'METALS'")
+    flows = steel.sort_values("value")["value_new"].to_numpy()
+    assert flows.shape == (3,) and np.all(np.diff(flows) < 0)
+    # at rate 0 the shock is nil: Canada's welfare does not move
+    can = result.country.query("region == 'CAN'").sort_values("value")
+    assert abs(can["welfare_pct"].iloc[0]) < 1e-8
+
+
+def test_sweep_cli_table_json_store(scenario_file, tmp_path):
+    store = tmp_path / "runs.duckdb"
+    res = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "tradecost.CAN-MEX=-20:0:10",
+            "--serial",
+            "--store",
+            str(store),
+            "--json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["values"] == [-20.0, -10.0, 0.0]
+    # cheaper Canada-Mexico trade: both gain more the bigger the cut
+    can, mex = out["curves"]["CAN"], out["curves"]["MEX"]
+    assert can[0] > can[1] and mex[0] > mex[1]
+    assert ResultsStore(store).load(out["run_id"]).meta["kind"] == "sweep"
+    res = runner.invoke(
+        app,
+        [
+            "sweep",
+            str(scenario_file),
+            "--vary",
+            "measure.x.rate=a:b",
+            "--serial",
+            "--store",
+            str(store),
+        ],
+    )
+    assert res.exit_code == 1 and "start:stop:step" in res.output
+
+
+def test_vary_parsing_and_application_errors():
+    with pytest.raises(ScenarioError, match="expected measure"):
+        parse_vary("rate=0:1:0.1")
+    with pytest.raises(ScenarioError, match="step > 0"):
+        parse_vary("tradecost.0=0:1:0")
+    assert parse_vary("tradecost.0=1,2.5").values == (1.0, 2.5)
+    scen = Scenario.from_toml_text(SCENARIO)
+    with pytest.raises(ScenarioError, match="0 \\[\\[trade_costs\\]\\] entries"):
+        apply_value(scen, parse_vary("tradecost.0=-10:0:5"), -10.0)
+    changed = apply_value(scen, parse_vary("measure.test-us-steel-can.rate=0:1:0.5"), 0.5)
+    assert changed.measures.add[0]["rate"] == 0.5 and not changed.measures.change
