@@ -29,6 +29,7 @@ from tariffsim.data._load import (
     load_cp_tariffs,
     manifest,
 )
+from tariffsim.data._summary import country_summary, reference_2024, vintage_gap
 from tariffsim.data._validate import TOLERANCE, validate
 from tariffsim.data.baseline import Baseline
 
@@ -38,6 +39,7 @@ __all__ = [
     "Baseline",
     "aggregate",
     "aggregate_tariff",
+    "country_summary",
     "elasticities",
     "list_baselines",
     "load_baseline",
@@ -45,6 +47,8 @@ __all__ = [
     "load_cp_tariffs",
     "manifest",
     "read_map",
+    "reference_2024",
     "shipped_maps",
     "validate",
+    "vintage_gap",
 ]

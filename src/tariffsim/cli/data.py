@@ -1,0 +1,217 @@
+"""``tariffsim data list|regions|sectors|provenance|show``: the embedded baselines.
+
+Thin layer over :mod:`tariffsim.data`: each command calls the library and renders a Rich table,
+or with ``--json`` prints machine-readable JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from importlib import resources
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tariffsim.cli.main import app
+from tariffsim.data import (
+    country_summary,
+    list_baselines,
+    load_baseline,
+    manifest,
+    read_map,
+    shipped_maps,
+    vintage_gap,
+)
+from tariffsim.errors import TariffsimError
+
+__all__ = ["data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
+
+data_app = typer.Typer(
+    help="Embedded baselines: list, regions, sectors, provenance, show.", no_args_is_help=True
+)
+app.add_typer(data_app, name="data")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+BaselineArg = Annotated[
+    str, typer.Argument(metavar="BASELINE", help="Baseline name (see `tariffsim data list`).")
+]
+
+
+def _emit_json(obj: Any) -> None:
+    typer.echo(json.dumps(obj, indent=2, default=float))
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+    return typer.Exit(code=1)
+
+
+def _check_name(name: str) -> None:
+    if name not in list_baselines():
+        raise typer.BadParameter(
+            f"unknown baseline {name!r}; allowed: {', '.join(list_baselines())}",
+            param_hint="BASELINE",
+        )
+
+
+@data_app.command("list")
+def list_cmd(as_json: JsonOpt = False) -> None:
+    """List the embedded baselines with year, size and title."""
+    entries = manifest()["baselines"]
+    rows = [
+        {
+            "name": name,
+            "year": entries[name]["year"],
+            "regions": entries[name]["regions"],
+            "sectors": entries[name]["sectors"],
+            "units": entries[name]["units"],
+            "title": entries[name]["title"],
+        }
+        for name in list_baselines()
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    table = Table(title="Embedded baselines")
+    for col in ("name", "year", "regions", "sectors", "title"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(*(str(r[c]) for c in ("name", "year", "regions", "sectors", "title")))
+    Console().print(table)
+
+
+@data_app.command()
+def regions(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
+    """Region codes of a baseline and their groups under every shipped region map."""
+    _check_name(name)
+    b = load_baseline(name)
+    maps = {m: read_map(m, "regions", b.regions)[0] for m in shipped_maps("regions")}
+    rows = [{"code": c, **{m: maps[m][c] for m in maps}} for c in b.regions]
+    if as_json:
+        _emit_json(rows)
+        return
+    table = Table(title=f"{name}: {len(rows)} regions")
+    table.add_column("code")
+    for m in maps:
+        table.add_column(m)
+    for r in rows:
+        table.add_row(*(str(v) for v in r.values()))
+    Console().print(table)
+
+
+def _sector_names(name: str) -> dict[str, str]:
+    maps = resources.files("tariffsim.data").joinpath("maps")
+    if name == "wiod2011":
+        rows = csv.DictReader(maps.joinpath("sectors_wiod.csv").read_text("utf-8").splitlines())
+        return {
+            r["code"]: f"{r['name']} (WIOD {r['wiod_code']}, ISIC {r['isic_rev3']})" for r in rows
+        }
+    rows = csv.DictReader(maps.joinpath("cp40_to_wiod.csv").read_text("utf-8").splitlines())
+    return {r["cp_code"]: f"{r['cp_name']} (ISIC {r['isic_rev3']})" for r in rows}
+
+
+@data_app.command()
+def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
+    """Sector codes of a baseline: name, tradable, trade elasticity θ and na19 group."""
+    _check_name(name)
+    b = load_baseline(name)
+    names = _sector_names(name)
+    na19 = read_map("na19", "sectors", b.sectors)[0]
+    rows: list[dict[str, Any]] = [
+        {
+            "code": s,
+            "name": names.get(s, ""),
+            "tradable": bool(b.tradable[j]),
+            "theta": float(b.theta[j]),
+            "na19": na19[s],
+        }
+        for j, s in enumerate(b.sectors)
+    ]
+    if as_json:
+        _emit_json(rows)
+        return
+    table = Table(title=f"{name}: {len(rows)} sectors")
+    for col in ("code", "name", "tradable", "theta", "na19"):
+        table.add_column(col, justify="right" if col == "theta" else "left")
+    for r in rows:
+        table.add_row(
+            r["code"], r["name"], "yes" if r["tradable"] else "no", f"{r['theta']:.2f}", r["na19"]
+        )
+    Console().print(table)
+
+
+@data_app.command()
+def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
+    """Source, licence, citation and every transformation step of a baseline (manifest.toml)."""
+    _check_name(name)
+    entry = manifest()["baselines"][name]
+    if as_json:
+        _emit_json(entry)
+        return
+    console = Console()
+    console.print(f"[bold]{name}[/bold]: {entry['title']}")
+    for key in ("year", "units", "citation", "license"):
+        console.print(f"[bold]{key}:[/bold] {entry[key]}", highlight=False)
+    src = entry["source"]
+    console.print(
+        "[bold]source:[/bold] " + " ".join(f"{k}={v}" for k, v in src.items()), highlight=False
+    )
+    console.print("[bold]steps:[/bold]")
+    for k, step in enumerate(entry["steps"], start=1):
+        console.print(f"  {k}. {step}", highlight=False)
+
+
+@data_app.command()
+def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
+    """Country totals (CAN, MEX, USA, rest of world) and North American goods trade vs 2024."""
+    _check_name(name)
+    try:
+        b = load_baseline(name, regions="na4")
+        summary = country_summary(b)
+        gap = vintage_gap(name)
+    except TariffsimError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        _emit_json(
+            {
+                "baseline": name,
+                "year": b.year,
+                "units": b.units,
+                "countries": summary.to_dict(orient="records"),
+                "north_america_goods_trade_usd_bn": gap.to_dict(orient="records"),
+            }
+        )
+        return
+    console = Console()
+    scale = 1e-3 if b.units.startswith("USD millions") else 1.0
+    t1 = Table(title=f"{name} ({b.year}), USD billions, regions aggregated by na4")
+    heads = ("region", "value added", "imports", "exports", "deficit", "tariff rev.", "avg tariff")
+    for col in heads:
+        t1.add_column(col, justify="left" if col == "region" else "right")
+    for rec in summary.to_dict(orient="records"):
+        t1.add_row(
+            str(rec["region"]),
+            *(f"{rec[c] * scale:,.1f}" for c in summary.columns[1:-1]),
+            f"{100 * rec['avg_tariff_goods']:.2f}%",
+        )
+    console.print(t1)
+    t2 = Table(title=f"Goods trade, USD billions: {name} ({b.year}) vs 2024 (the vintage gap)")
+    for col in ("flow", f"{b.year}", "2024", "2024 / base"):
+        t2.add_column(col, justify="left" if col == "flow" else "right")
+    for rec in gap.to_dict(orient="records"):
+        t2.add_row(
+            rec["label"],
+            f"{rec['baseline_usd_bn']:,.1f}",
+            f"{rec['year_2024_usd_bn']:,.1f}",
+            f"{rec['ratio']:.2f}",
+        )
+    console.print(t2)
+    console.print(
+        "2024: U.S. Census Bureau goods trade by country; Canada-Mexico C$56B = US$40.5B "
+        "(Canadian officials, per the seed article). Baseline: tradable sectors at pre-tariff "
+        "prices.",
+        highlight=False,
+    )
