@@ -21,6 +21,11 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
   ``stacking.stacks_on`` measures it is explicitly charged on top of (documentation, checked).
 * ``status`` ``in_force`` counts on its dates; ``announced``, ``paused``, ``threatened`` and
   ``struck_down`` count as zero unless a scenario overrides the status.
+* ``exclude`` partners taken out of ``applies_to`` (e.g. ``["@ALL"]`` less CAN and MEX).
+* ``hs`` optional HS chapters/headings (2–10 digits) naming the legal product scope, for the
+  audit trail; rates are computed on native sectors through ``coverage``.
+* ``source`` (url, title, published, accessed) the legal instrument or data file;
+  ``sources`` further references; ``announced`` date of announcement; ``notes`` free text.
 """
 
 from __future__ import annotations
