@@ -37,3 +37,4 @@ def _root(
 from tariffsim.cli import data as _data  # noqa: E402,F401
 from tariffsim.cli import measures as _measures  # noqa: E402,F401
 from tariffsim.cli import scale as _scale  # noqa: E402,F401
+from tariffsim.cli import validate as _validate  # noqa: E402,F401

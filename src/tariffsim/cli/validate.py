@@ -1,0 +1,127 @@
+"""``tariffsim validate nafta``: the Caliendo-Parro NAFTA table, reproduced next to the paper.
+
+Thin layer over :func:`tariffsim.models.ge.validation.reproduce_nafta`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tariffsim.cli.main import app
+from tariffsim.errors import TariffsimError
+from tariffsim.models.ge.validation import NaftaValidation, reproduce_nafta
+
+__all__ = ["nafta", "validate_app"]
+
+validate_app = typer.Typer(
+    help="Reproduce published results with the shipped models and data.", no_args_is_help=True
+)
+app.add_typer(validate_app, name="validate")
+
+_LABELS = {
+    "tot": "terms of trade",
+    "vot": "volume of trade",
+    "welfare": "welfare (ToT+VoT)",
+    "real_wage": "real wage",
+    "welfare_exact": "welfare, exact Î/P̂",
+}
+
+
+def _number(x: object) -> float | None:
+    """A float for JSON, None for NaN/missing."""
+    if x is None:
+        return None
+    v = float(x)  # type: ignore[arg-type]
+    return None if math.isnan(v) else v
+
+
+def _as_json(v: NaftaValidation) -> str:
+    res = v.result
+    rows = [
+        {
+            "region": r.region,
+            "measure": r.measure,
+            "paper": _number(r.paper),
+            "model": _number(r.model),
+            "diff": _number(r.diff),
+            "within_tolerance": None if r.within_tolerance is None else bool(r.within_tolerance),
+        }
+        for r in v.table.itertuples(index=False)
+    ]
+    return json.dumps(
+        {
+            "experiment": "nafta",
+            "deficits": v.deficits,
+            "baseline": res.baseline.name,
+            "source": v.source,
+            "tolerance_pp": v.tolerance_pp,
+            "passed": v.passed,
+            "rows": rows,
+            "solver": {
+                "converged": res.converged,
+                "iterations": res.iterations,
+                "reference_iterations": res.reference_iterations,
+                "max_residual": res.max_residual,
+                "seconds": res.seconds,
+            },
+        },
+        indent=2,
+    )
+
+
+def _render(v: NaftaValidation, console: Console) -> None:
+    res = v.result
+    table = Table(
+        title=f"NAFTA tariff cuts (1993 -> 2005), {v.deficits} deficits, "
+        f"baseline {res.baseline.name}"
+    )
+    for col in ("region", "measure", "paper %", "model %", "diff pp", "ok"):
+        table.add_column(col, justify="left" if col in ("region", "measure") else "right")
+    for r in v.table.itertuples(index=False):
+        paper = "" if math.isnan(r.paper) else f"{r.paper:.2f}"
+        diff = "" if math.isnan(r.diff) else f"{r.diff:+.4f}"
+        ok = "" if r.within_tolerance is None else ("yes" if r.within_tolerance else "NO")
+        table.add_row(r.region, _LABELS[r.measure], paper, f"{r.model:.4f}", diff, ok)
+    console.print(table)
+    console.print(f"source: {v.source}")
+    verdict = "all within" if v.passed else "NOT all within"
+    console.print(
+        f"{verdict} {v.tolerance_pp} pp; solve: {res.iterations} iterations "
+        f"(+{res.reference_iterations} reference), max residual {res.max_residual:.1e}, "
+        f"{res.seconds:.2f} s"
+    )
+
+
+@validate_app.command("nafta")
+def nafta(
+    deficits: Annotated[
+        str,
+        typer.Option("--deficits", help="balanced (the paper's headline table) or fixed (1993)."),
+    ] = "balanced",
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit with status 1 unless all numbers agree.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Reproduce Caliendo & Parro (2015)'s NAFTA welfare table and show the differences."""
+    err = Console(stderr=True)
+    if deficits not in ("balanced", "fixed"):
+        err.print(f"error: --deficits must be balanced or fixed, got {deficits!r}")
+        raise typer.Exit(2)
+    try:
+        v = reproduce_nafta("balanced" if deficits == "balanced" else "fixed")
+    except TariffsimError as exc:
+        err.print(f"error: {exc}")
+        raise typer.Exit(1) from None
+    if as_json:
+        typer.echo(_as_json(v))
+    else:
+        _render(v, Console())
+    if strict and not v.passed:
+        raise typer.Exit(1)
