@@ -489,7 +489,9 @@ class Timeline:
 
         Baseline tariff (MFN) plus every measure in force, with stacking and exemptions (see
         the module docstring). An aggregated baseline (one with a sector or region map) gets
-        native rates trade-weighted by :func:`tariffsim.data.aggregate_tariff`.
+        native rates trade-weighted by :func:`tariffsim.data.aggregate_tariff`. Measures
+        name native wiod2011 codes, so a baseline with other codes (``cp1993``) keeps only
+        its own tariffs.
         """
         if baseline.sector_map or baseline.region_map:
             from tariffsim.data import aggregate_tariff, load_baseline
