@@ -1,0 +1,402 @@
+"""``tariffsim main | run | compare | runs list|show|export|delete | report``.
+
+Thin layer over :mod:`tariffsim.scenarios`, :mod:`tariffsim.store` and
+:mod:`tariffsim.report`: parse arguments, call the library, render Rich tables, or print JSON
+with ``--json``. Errors of the library (bad scenario, unknown run id...) are printed as one
+line and exit with status 1; nothing is stored for a scenario that fails validation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tariffsim.cli.main import app
+from tariffsim.errors import TariffsimError
+
+__all__ = ["compare", "main", "report", "run", "runs_app"]
+
+runs_app = typer.Typer(help="List, show, export and delete stored runs.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+#: Date of the quickstart's effective-rate table (the status-quo scenario's date).
+QUICKSTART_DATE = dt.date(2025, 10, 1)
+
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option("--store", help="Results store file (default: the user data directory)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+_out = Console()
+_err = Console(stderr=True)
+
+_SUMMARY_COLUMNS = {
+    "region": "region",
+    "welfare_pct": "welfare %",
+    "real_wage_pct": "real wage %",
+    "price_index_pct": "CPI %",
+    "exports_pct": "exports %",
+    "imports_pct": "imports %",
+    "tariff_revenue_base": "tariff rev. base",
+    "tariff_revenue_new": "tariff rev. new",
+}
+_FLOW_COLUMNS = {
+    "exporter": "exporter",
+    "importer": "importer",
+    "sector": "sector",
+    "value_base": "base",
+    "value_new": "new",
+    "change_pct": "change %",
+}
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalar: NaN/inf → None, numpy scalars → Python, timestamps → ISO text."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
+        return value.isoformat()
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _emit_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Turn library errors into one red line and exit status 1."""
+    try:
+        yield
+    except TariffsimError as exc:
+        _err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+
+
+#: Level columns (USD millions) are shown without decimals; percent columns with ``digits``.
+_LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "value_base", "value_new"}
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], title: str, digits: int = 3) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col, label in columns.items():
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        table.add_column(label, justify="right" if numeric else "left")
+    for row in frame[list(columns)].itertuples(index=False):
+        cells = []
+        for col, value in zip(columns, row, strict=True):
+            places = 0 if col in _LEVELS else digits
+            if isinstance(value, float):
+                cells.append("–" if not math.isfinite(value) else f"{value:,.{places}f}")
+            else:
+                cells.append(str(value))
+        table.add_row(*cells)
+    return table
+
+
+def _store(path: Path | None) -> Any:
+    from tariffsim.store import ResultsStore
+
+    return ResultsStore(path)
+
+
+def _print_result(result: Any, title: str, run_id: str, reused: bool) -> None:
+    from tariffsim.report import country_summary, headline, top_sector_effects
+
+    note = " (reused stored run)" if reused else ""
+    _out.print(_table(country_summary(result), _SUMMARY_COLUMNS, f"{title} — run {run_id}{note}"))
+    _out.print(
+        _table(
+            top_sector_effects(result, n=8), _FLOW_COLUMNS, "Largest trade changes in North America"
+        )
+    )
+    _out.print(headline(result), highlight=False)
+
+
+def _result_payload(outcome: Any, scenario: Any) -> dict[str, Any]:
+    from tariffsim.report import country_summary, headline, top_sector_effects
+
+    result = outcome.result
+    return {
+        "run_id": outcome.run_id,
+        "reused": outcome.reused,
+        "scenario": scenario.name,
+        "question": scenario.question,
+        "model": result.model,
+        "baseline": result.baseline,
+        "seconds": outcome.seconds,
+        "headline": headline(result),
+        "country": _records(country_summary(result)),
+        "top_trade_changes": _records(top_sector_effects(result, n=8)),
+        "diagnostics": {k: _clean(v) for k, v in result.diagnostics.items()},
+    }
+
+
+def _run_many(
+    names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
+) -> list[tuple[Any, Any]]:
+    from tariffsim.scenarios import load_scenario, prepare, run_and_store
+
+    # every scenario is read and resolved before anything is solved or stored
+    scenarios = [load_scenario(name) for name in names]
+    for scenario in scenarios:
+        update: dict[str, Any] = {"model": model or scenario.model}
+        if update["model"] == "ge":
+            update["elasticities"] = "cp2015"  # as run_scenario does for a GE override
+        prepare(scenario.model_copy(update=update))
+    store = _store(store_path)
+    done: list[tuple[Any, Any]] = []
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
+        task = progress.add_task("scenarios", total=len(scenarios))
+        for scenario in scenarios:
+            label = f"{scenario.name} ({model or scenario.model})"
+
+            def step(what: str, label: str = label) -> None:
+                progress.update(task, description=f"{label}: {what}")
+
+            outcome = run_and_store(scenario, store, model=model, force=force, on_step=step)
+            progress.advance(task)
+            done.append((scenario, outcome))
+    return done
+
+
+@app.command()
+def run(
+    scenarios: Annotated[
+        list[str], typer.Argument(help="Shipped scenario names (e.g. status-quo) or TOML paths.")
+    ],
+    model: Annotated[
+        str | None, typer.Option("--model", help="Override the scenario's model: ge or pe.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Solve again even if an identical run is stored.")
+    ] = False,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
+    if model is not None and model not in ("ge", "pe"):
+        _err.print(f"[red]error:[/red] --model {model!r} is not known; allowed: ge, pe")
+        raise typer.Exit(2)
+    with _errors():
+        done = _run_many(scenarios, model, force, store, quiet=json_out)
+    if json_out:
+        _emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
+        return
+    for scenario, outcome in done:
+        _out.print(f"[bold]{scenario.name}[/bold]: {scenario.question}", highlight=False)
+        _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
+
+
+@app.command()
+def main(
+    model: Annotated[str, typer.Option("--model", help="ge or pe.")] = "ge",
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Quickstart: 2025 U.S. effective tariff rates on Canada and Mexico, then the status quo.
+
+    Prints the import-weighted U.S. rates on 2025-10-01 from the shipped measures timeline and
+    runs the shipped ``status-quo`` scenario (GE by default), storing the run.
+    """
+    if model not in ("ge", "pe"):
+        _err.print(f"[red]error:[/red] --model {model!r} is not known; allowed: ge, pe")
+        raise typer.Exit(2)
+    with _errors():
+        from tariffsim.measures import Timeline, etr_on
+
+        rates = etr_on(Timeline.default(), QUICKSTART_DATE)
+        done = _run_many(["status-quo"], model, False, store, quiet=json_out)
+    scenario, outcome = done[0]
+    if json_out:
+        _emit_json(
+            {
+                "etr_date": QUICKSTART_DATE.isoformat(),
+                "etr": {k: _clean(v) for k, v in rates.items()},
+                "run": _result_payload(outcome, scenario),
+            }
+        )
+        return
+    _out.print(
+        f"[bold]U.S. effective tariff rate on {QUICKSTART_DATE}[/bold] (import-weighted, "
+        "wiod2011 weights, pre-substitution)",
+        highlight=False,
+    )
+    table = Table()
+    table.add_column("partner")
+    table.add_column("rate %", justify="right")
+    labels = {"CAN": "Canada", "MEX": "Mexico", "ALL": "all partners"}
+    for key, value in rates.items():
+        table.add_row(labels.get(key, key), f"{100 * value:.2f}")
+    _out.print(table)
+    _out.print(f"[bold]{scenario.name}[/bold]: {scenario.question}", highlight=False)
+    _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
+
+
+@app.command()
+def compare(
+    run_a: Annotated[str, typer.Argument(help="First run id (or unique prefix).")],
+    run_b: Annotated[str, typer.Argument(help="Second run id (or unique prefix).")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Compare two stored runs region by region (b − a, in percentage points)."""
+    from tariffsim.report import compare_results
+
+    with _errors():
+        s = _store(store)
+        a, b = s.load(run_a), s.load(run_b)
+        table = compare_results(
+            a.to_model_result(), b.to_model_result(), labels=(a.run_id, b.run_id)
+        )
+    if json_out:
+        _emit_json(
+            {
+                "a": {
+                    "run_id": a.run_id,
+                    "scenario": a.meta["scenario_name"],
+                    "model": a.meta["model"],
+                },
+                "b": {
+                    "run_id": b.run_id,
+                    "scenario": b.meta["scenario_name"],
+                    "model": b.meta["model"],
+                },
+                "rows": _records(table),
+            }
+        )
+        return
+    cols = {"region": "region", "metric": "metric", a.run_id: f"a: {a.meta['scenario_name']}",
+            b.run_id: f"b: {b.meta['scenario_name']}", "difference": "b − a"}  # fmt: skip
+    _out.print(_table(table, cols, f"Run {a.run_id} vs {b.run_id}"))
+
+
+@runs_app.command("list")
+def runs_list(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only runs of this kind.")] = None,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List stored runs, newest first."""
+    with _errors():
+        frame = _store(store).list_runs(kind=kind)
+    if json_out:
+        _emit_json(_records(frame))
+        return
+    cols = {c: c for c in ("run_id", "kind", "scenario_name", "model", "baseline", "created_at",
+                           "seconds")}  # fmt: skip
+    shown = frame.assign(created_at=frame["created_at"].astype(str))
+    _out.print(_table(shown, cols, f"{len(frame)} stored runs", digits=2))
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Show a stored run: metadata, diagnostics and (for model runs) the summary tables."""
+    with _errors():
+        stored = _store(store).load(run_id)
+    meta = {k: _clean(v) for k, v in stored.meta.items() if k != "frames"}
+    is_model = all(f in stored.frames for f in ("country", "sector", "trade"))
+    if json_out:
+        payload: dict[str, Any] = {"meta": meta, "frames": sorted(stored.frames)}
+        if is_model:
+            from tariffsim.report import country_summary
+
+            payload["country"] = _records(country_summary(stored.to_model_result()))
+        _emit_json(payload)
+        return
+    info = Table(title=f"Run {stored.run_id}", title_justify="left", show_header=False)
+    info.add_column("field")
+    info.add_column("value")
+    for key in ("scenario_name", "kind", "model", "baseline", "created_at", "seconds",
+                "package_version", "scenario_hash"):  # fmt: skip
+        info.add_row(key, str(meta.get(key)))
+    info.add_row("parameters", json.dumps(meta.get("parameters")))
+    info.add_row("diagnostics", json.dumps(meta.get("diagnostics"), default=str))
+    info.add_row("frames", ", ".join(sorted(stored.frames)))
+    _out.print(info)
+    if is_model:
+        _print_result(stored.to_model_result(), str(meta["scenario_name"]), stored.run_id, True)
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
+    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Export a run's tables (Parquet or CSV) and its metadata (JSON)."""
+    with _errors():
+        paths = _store(store).export(run_id, out, fmt=fmt)
+    if json_out:
+        _emit_json([str(p) for p in paths])
+        return
+    for p in paths:
+        _out.print(str(p), highlight=False)
+
+
+@runs_app.command("delete")
+def runs_delete(
+    run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Delete a stored run and all its rows."""
+    with _errors():
+        s = _store(store)
+        full = s.resolve(run_id)
+        if not yes and not json_out:
+            typer.confirm(f"Delete run {full}?", abort=True)
+        s.delete(full)
+    if json_out:
+        _emit_json({"deleted": full})
+    else:
+        _out.print(f"deleted run {full}", highlight=False)
+
+
+@app.command()
+def report(
+    run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for report.html, report.md, charts.")],
+    etr: Annotated[
+        bool, typer.Option("--etr/--no-etr", help="Include the ETR-over-time chart.")
+    ] = True,
+    store: StoreOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write an HTML report (Plotly inlined, works offline) and a Markdown report with charts."""
+    from tariffsim.report import scenario_etr, write_report
+
+    with _errors():
+        stored = _store(store).load(run_id)
+        series = scenario_etr(str(stored.meta["scenario_toml"])) if etr else None
+        paths = write_report(stored.to_model_result(), stored.meta, out, etr=series)
+    if json_out:
+        _emit_json({name: str(p) for name, p in paths.items()})
+        return
+    _out.print(f"wrote {paths['report.html']} and {paths['report.md']}", highlight=False)

@@ -1,0 +1,43 @@
+"""Scenarios: TOML files saying which tariffs to compare, on which baseline, with which model.
+
+``load_scenario("status-quo")`` (a shipped name or a path) → :class:`Scenario`;
+``run_scenario(scenario)`` → :class:`~tariffsim.models.result.ModelResult`;
+``prepare(scenario)`` → the resolved :class:`Shock` (baseline, τ_base, τ_scenario, d̂, θ).
+"""
+
+from __future__ import annotations
+
+from tariffsim.scenarios._shipped import (
+    list_shipped_scenarios,
+    load_scenario,
+    shipped_scenario_text,
+)
+from tariffsim.scenarios.execute import StoredOutcome, run_and_store, run_parameters
+from tariffsim.scenarios.runner import (
+    Shock,
+    build_timeline,
+    load_scenario_baseline,
+    prepare,
+    relative_to,
+    run_scenario,
+)
+from tariffsim.scenarios.schema import CompareTo, MeasureChanges, Scenario, TradeCostShock
+
+__all__ = [
+    "CompareTo",
+    "MeasureChanges",
+    "Scenario",
+    "Shock",
+    "StoredOutcome",
+    "TradeCostShock",
+    "build_timeline",
+    "list_shipped_scenarios",
+    "load_scenario",
+    "load_scenario_baseline",
+    "prepare",
+    "relative_to",
+    "run_and_store",
+    "run_parameters",
+    "run_scenario",
+    "shipped_scenario_text",
+]

@@ -1,0 +1,92 @@
+"""Run a scenario through the results store: reuse an identical stored run, or solve and save.
+
+This is the one path the CLI, the README quickstart and the dashboard use, so a run solved in
+one of them is found again by the others.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tariffsim import __version__
+from tariffsim.errors import ScenarioError
+from tariffsim.models.result import ModelResult
+from tariffsim.scenarios.runner import run_scenario
+from tariffsim.scenarios.schema import Scenario
+from tariffsim.store import ResultsStore, RunMeta, cache_key
+
+__all__ = ["StoredOutcome", "run_and_store", "run_parameters"]
+
+
+@dataclass(frozen=True, eq=False)
+class StoredOutcome:
+    """A scenario run as stored: its id, whether a stored run was reused, and the result."""
+
+    run_id: str
+    reused: bool
+    result: ModelResult
+    seconds: float
+
+
+def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, Any]:
+    """The parameters stored with (and keying the reuse of) a run of ``scenario``."""
+    params = scenario.parameters()
+    if model is not None and model != scenario.model:
+        params["model"] = model
+        if model == "ge":
+            params["elasticities"] = "cp2015"
+    return params
+
+
+def run_and_store(
+    scenario: Scenario,
+    store: ResultsStore,
+    *,
+    model: str | None = None,
+    force: bool = False,
+    on_step: Callable[[str], None] | None = None,
+) -> StoredOutcome:
+    """Solve ``scenario`` (or reuse its stored result) and store it; return the outcome.
+
+    Args:
+        scenario: a scenario read from TOML (its text is hashed).
+        store: the results store.
+        model: ``"ge"``/``"pe"`` to override the scenario's model.
+        force: solve and store again even if an identical run is stored.
+        on_step: called with ``"solve"``/``"store"``/``"reuse"`` as work proceeds (progress bars).
+    """
+    if not scenario.text.strip():
+        raise ScenarioError(
+            f"scenario {scenario.name!r} has no TOML text to store; build it with "
+            "Scenario.from_toml_text or load_scenario"
+        )
+    params = run_parameters(scenario, model)
+    key = cache_key("run", scenario.text, params, __version__)
+    if not force:
+        existing = store.find(key)
+        if existing is not None:
+            if on_step:
+                on_step("reuse")
+            stored = store.load(existing)
+            return StoredOutcome(existing, True, stored.to_model_result(), 0.0)
+    if on_step:
+        on_step("solve")
+    start = time.perf_counter()
+    result = run_scenario(scenario, model=params["model"])
+    seconds = time.perf_counter() - start
+    if on_step:
+        on_step("store")
+    meta = RunMeta(
+        scenario_name=scenario.name,
+        scenario_toml=scenario.text,
+        baseline=result.baseline,
+        model=result.model,
+        parameters=params,
+        kind="run",
+        seconds=seconds,
+    )
+    run_id = store.save(result, meta, force=True)
+    return StoredOutcome(run_id, False, result, seconds)

@@ -1,0 +1,121 @@
+"""Every shipped scenario runs under GE and PE on the real baseline; identities and signs hold."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tariffsim.models.result import ModelResult
+from tariffsim.scenarios import Shock, list_shipped_scenarios, load_scenario, prepare, run_scenario
+
+SHIPPED = (
+    "canada-mexico-closer-ties",
+    "canada-retaliation-restored",
+    "ieepa-struck-down",
+    "mexico-pause-ends",
+    "seed-sector-list",
+    "status-quo",
+    "usmca-review-fails",
+)
+
+
+@cache
+def _solved(name: str, model: str) -> tuple[Shock, ModelResult]:
+    scenario = load_scenario(name)
+    return prepare(scenario), run_scenario(scenario, model=model)
+
+
+def _cube(frame: pd.DataFrame, column: str, shock: Shock) -> np.ndarray:
+    b = shock.baseline
+    t = frame.set_index(["importer", "exporter", "sector"])[column]
+    idx = pd.MultiIndex.from_product([b.regions, b.regions, b.sectors])
+    return t.reindex(idx).to_numpy(dtype=float).reshape(b.trade.shape)
+
+
+def test_the_shipped_set_is_complete_and_each_asks_a_question() -> None:
+    assert tuple(list_shipped_scenarios()) == SHIPPED
+    for name in SHIPPED:
+        s = load_scenario(name)
+        assert s.name == name and s.question.endswith("?")
+        assert s.source == f"shipped:{name}"
+
+
+@pytest.mark.parametrize("model", ["ge", "pe"])
+@pytest.mark.parametrize("name", SHIPPED)
+def test_shipped_scenario_runs_and_satisfies_identities(name: str, model: str) -> None:
+    shock, res = _solved(name, model)
+    b = shock.baseline
+    assert res.model == model and res.diagnostics["converged"] is True
+    assert res.diagnostics["scenario"] == name
+    c = res.country.set_index("region")
+    assert list(c.index) == list(b.regions)
+    for col in ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct"):
+        assert np.isfinite(c[col]).all(), col
+    new = _cube(res.trade, "value_new", shock)
+    base = _cube(res.trade, "value_base", shock)
+    assert (new >= 0).all() and np.isfinite(new).all()
+    # tariff revenue is the scenario's tariffs times the new trade, and the reference's times
+    # the reference trade
+    np.testing.assert_allclose(
+        c["tariff_revenue_new"], (shock.tariff_new * new).sum(axis=(1, 2)), rtol=1e-9
+    )
+    np.testing.assert_allclose(
+        c["tariff_revenue_base"], (shock.tariff_reference * base).sum(axis=(1, 2)), rtol=1e-9
+    )
+    # percent changes of trade agree with the levels
+    flows = res.trade[res.trade["value_base"] > 0]
+    np.testing.assert_allclose(
+        flows["change_pct"], 100 * (flows["value_new"] / flows["value_base"] - 1), rtol=1e-9
+    )
+    world_gdp = b.value_added.sum()
+    if model == "ge":
+        # trade balance (DESIGN eq. 5) with deficits fixed at the reference's levels
+        def deficit(x: np.ndarray) -> np.ndarray:
+            off = x.sum(axis=2)
+            return (off.sum(axis=1) - np.diag(off)) - (off.sum(axis=0) - np.diag(off))
+
+        np.testing.assert_allclose(deficit(new), deficit(base), atol=1e-9 * world_gdp)
+    else:
+        # PE: η = 1 keeps every sector's tariff-inclusive spending at its reference level
+        spend_new = (new * (1 + shock.tariff_new)).sum(axis=1)
+        spend_ref = (base * (1 + shock.tariff_reference)).sum(axis=1)
+        np.testing.assert_allclose(spend_new, spend_ref, rtol=1e-9, atol=1e-9 * world_gdp)
+
+
+def _flow(res: ModelResult, importer: str, exporter: str) -> float:
+    t = res.trade
+    sel = t[(t["importer"] == importer) & (t["exporter"] == exporter)]
+    return float(sel["value_new"].sum() / sel["value_base"].sum() - 1)
+
+
+@pytest.mark.parametrize("model", ["ge", "pe"])
+def test_shipped_scenarios_move_the_way_their_questions_expect(model: str) -> None:
+    _, sq = _solved("status-quo", model)
+    assert _flow(sq, "USA", "CAN") < 0 and _flow(sq, "USA", "MEX") < 0
+    c = sq.country.set_index("region")
+    assert c.loc["USA", "tariff_revenue_new"] > 2 * c.loc["USA", "tariff_revenue_base"]
+    _, mx = _solved("mexico-pause-ends", model)
+    assert _flow(mx, "USA", "MEX") < 0
+    _, ca = _solved("canada-retaliation-restored", model)
+    assert _flow(ca, "CAN", "USA") < 0
+    _, us = _solved("usmca-review-fails", model)
+    assert _flow(us, "USA", "CAN") < 0 and _flow(us, "USA", "MEX") < 0
+    _, ie = _solved("ieepa-struck-down", model)
+    assert _flow(ie, "USA", "CAN") > 0 and _flow(ie, "USA", "MEX") > 0
+    _, ties = _solved("canada-mexico-closer-ties", model)
+    assert _flow(ties, "CAN", "MEX") > 0 and _flow(ties, "MEX", "CAN") > 0
+    w = ties.country.set_index("region")["welfare_pct"]
+    assert w["CAN"] > 0 and w["MEX"] > 0
+    _, seed = _solved("seed-sector-list", model)
+    assert _flow(seed, "USA", "MEX") < 0
+
+
+def test_closer_ties_answer_in_ge() -> None:
+    """The seed's question: in GE Mexico gains more than Canada (see README for the numbers)."""
+    _, ties = _solved("canada-mexico-closer-ties", "ge")
+    w = ties.country.set_index("region")["welfare_pct"]
+    assert w["MEX"] > w["CAN"] > 0
+    assert abs(w["USA"]) < 0.1 * w["CAN"]
