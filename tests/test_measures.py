@@ -386,3 +386,19 @@ def test_an_expired_measure_has_no_effect(
     before = Timeline.from_measures(base).rates_on(DAY, b)
     after = Timeline.from_measures([*base, expired]).rates_on(DAY, b)
     np.testing.assert_allclose(after, before, atol=1e-12)
+
+
+def test_etr_and_date_argument_errors(tmp_path: Path) -> None:
+    from tariffsim.measures import etr_chart
+
+    tl = Timeline.from_measures([m(id="b")])
+    b = make_baseline()
+    with pytest.raises(MeasureError, match="not an ISO date"):
+        tl.rates_on("2025-02-30", b)
+    with pytest.raises(MeasureError, match="end 2025-01-01 is before start 2025-02-01"):
+        etr_series(tl, "2025-02-01", "2025-01-01", b)
+    series = etr_series(tl, "2025-03-01", "2025-03-05", b)
+    with pytest.raises(MeasureError, match=r"suffix '\.jpg'; allowed: \.png, \.svg"):
+        etr_chart(series, tmp_path / "etr.jpg")
+    svg = etr_chart(series, tmp_path / "etr.svg")
+    assert svg.read_text().lstrip().startswith("<?xml")

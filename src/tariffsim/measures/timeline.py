@@ -111,6 +111,7 @@ class MeasureTrace:
     charged_share: float
     contribution: float
     source: str
+    hs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,10 @@ class Explanation:
             "date": self.date.isoformat(),
             "mfn": self.mfn,
             "total": self.total,
-            "measures": [t.__dict__ | {"displaced_by": list(t.displaced_by)} for t in self.traces],
+            "measures": [
+                t.__dict__ | {"displaced_by": list(t.displaced_by), "hs": list(t.hs)}
+                for t in self.traces
+            ],
         }
 
     def render(self) -> str:
@@ -153,7 +157,9 @@ class Explanation:
                 lines.append(f"  - {t.id}: not counted ({t.reason})")
                 continue
             parts = [f"rate {t.rate:.1%}" + (" all-in" if t.kind == "all_in" else "")]
-            parts.append(f"coverage {t.coverage:.1%}")
+            parts.append(
+                f"coverage {t.coverage:.1%}" + (f" (HS {', '.join(t.hs)})" if t.hs else "")
+            )
             if t.metal_content_share < 1.0:
                 parts.append(f"metal content {t.metal_content_share:.1%}")
             if t.displaced_share > 0:
@@ -458,7 +464,7 @@ class Timeline:
                     coverage=cell.coverage, metal_content_share=cell.metal,
                     exempt_share=cell.exempt, displaced_by=displacing, displaced_share=displaced,
                     charged_share=charged, contribution=effective_rate * charged,
-                    source=m.source.url,
+                    source=m.source.url, hs=m.hs,
                 )
             )  # fmt: skip
         return traces
