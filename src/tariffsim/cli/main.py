@@ -34,6 +34,8 @@ def _root(
 
 
 # Command groups register themselves below (one import per module, in data-flow order).
+from tariffsim.cli import data as _data  # noqa: E402,F401
 from tariffsim.cli import measures as _measures  # noqa: E402,F401
 from tariffsim.cli import run as _run  # noqa: E402,F401
 from tariffsim.cli import scale as _scale  # noqa: E402,F401
+from tariffsim.cli import validate as _validate  # noqa: E402,F401
