@@ -165,6 +165,16 @@ def test_default_path_honours_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     assert ResultsStore().path == tmp_path / "x.duckdb"
 
 
+def test_a_held_lock_times_out_with_a_named_error(tmp_path: Path) -> None:
+    from tariffsim.store._lock import exclusive_lock
+
+    path = tmp_path / "r.duckdb"
+    store = ResultsStore(path, lock_timeout=0.2)
+    with exclusive_lock(Path(str(path) + ".lock")), pytest.raises(StoreError, match="still held"):
+        store.list_runs()
+    assert store.list_runs().empty  # released again
+
+
 _WRITER = textwrap.dedent(
     """
     import sys

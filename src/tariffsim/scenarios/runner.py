@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,6 +27,7 @@ import pandas as pd
 
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError, ScenarioError, TariffsimError
+from tariffsim.measures import Timeline
 from tariffsim.models.result import FRAME_COLUMNS, ModelResult
 from tariffsim.scenarios.schema import Scenario
 
@@ -59,7 +59,7 @@ class Shock:
 
     scenario: Scenario
     baseline: Baseline
-    timeline: Any
+    timeline: Timeline
     tariff_reference: FloatArray
     tariff_new: FloatArray
     trade_cost_hat: FloatArray
@@ -99,14 +99,12 @@ def load_scenario_baseline(scenario: Scenario) -> Baseline:
         ) from None
 
 
-def build_timeline(scenario: Scenario, shipped: Any | None = None) -> Any:
+def build_timeline(scenario: Scenario, shipped: Timeline | None = None) -> Timeline:
     """The scenario's timeline: the shipped one (or an empty one) with its measure changes.
 
     Unknown ids in ``remove``/``change`` and malformed changed or added measures raise a
     :class:`ScenarioError` naming the field.
     """
-    from tariffsim.measures import Timeline
-
     base = shipped if shipped is not None else Timeline.default()
     changes = scenario.measures
     if changes.timeline == "none":
@@ -181,7 +179,7 @@ def prepare(
     scenario: Scenario,
     *,
     baseline: Baseline | None = None,
-    timeline: Any | None = None,
+    timeline: Timeline | None = None,
 ) -> Shock:
     """Resolve a scenario into a :class:`Shock` (validates every reference; solves nothing).
 
@@ -196,8 +194,6 @@ def prepare(
             "elasticities",
             f"{scenario.elasticities!r} is a PE elasticity set; allowed with model 'ge': cp2015",
         )
-    from tariffsim.measures import Timeline
-
     base = baseline if baseline is not None else load_scenario_baseline(scenario)
     shipped = timeline if timeline is not None else Timeline.default()
     scen_timeline = build_timeline(scenario, shipped)
@@ -255,7 +251,7 @@ def run_scenario(
     model: str | None = None,
     theta: FloatArray | None = None,
     baseline: Baseline | None = None,
-    timeline: Any | None = None,
+    timeline: Timeline | None = None,
 ) -> ModelResult:
     """Solve a scenario; ``model`` ("ge"/"pe") and ``theta`` ``[j]`` override the file's.
 

@@ -4,14 +4,14 @@ DuckDB lets one process at a time open a database file for writing (and a read-o
 fails while a writer holds it), so every connection the store makes is taken under an
 exclusive ``flock`` on a sidecar file ``<db>.lock``. Waiting is a retry loop with
 exponential backoff up to a timeout, after which :class:`~tariffsim.errors.StoreError` says
-which file was locked. The kernel drops a ``flock`` when its holder dies, so a killed process
-never leaves the store locked.
+which file was locked. The operating system drops the lock when its holder dies (``flock`` on
+POSIX, ``msvcrt.locking`` on Windows), so a killed process never leaves the store locked.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +20,34 @@ from pathlib import Path
 from tariffsim.errors import StoreError
 
 __all__ = ["exclusive_lock"]
+
+if sys.platform == "win32":
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)  # msvcrt locks bytes from the current position
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
 
 
 @contextmanager
@@ -38,21 +66,17 @@ def exclusive_lock(
     try:
         deadline = time.monotonic() + timeout
         wait = first_wait
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise StoreError(
-                        f"results store lock {lock_path} still held by another process after "
-                        f"{timeout:.0f} s; retry later or pass a different --store PATH"
-                    ) from None
-                time.sleep(wait)
-                wait = min(wait * 2.0, 0.5)
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"results store lock {lock_path} still held by another process after "
+                    f"{timeout:.0f} s; retry later or pass a different --store PATH"
+                )
+            time.sleep(wait)
+            wait = min(wait * 2.0, 0.5)
         try:
             yield
         finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
+            _unlock(fd)
     finally:
         os.close(fd)
