@@ -69,6 +69,19 @@ def test_headline_names_who_gains_more() -> None:
     assert re.search(rf"{winner} (gains more|loses less) than", text)
 
 
+def test_headline_adds_dollars_and_flags_a_reversal() -> None:
+    res = _result()
+    country = res.country.copy()
+    can_first = country["welfare_pct"].where(country["region"] != "CAN", -0.01)
+    country["welfare_pct"] = can_first.where(country["region"] != "MEX", -0.02)
+    # Mexico loses more in percent, but Canada (a larger economy here) more in dollars
+    country["welfare_usd_equiv"] = country["region"].map({"CAN": -3000.0, "MEX": -1500.0})
+    text = headline(ModelResult("ge", "toy", {**res.frames, "country": country}))
+    assert "Canada loses less than Mexico" in text
+    assert "-3.00 billion USD a year for Canada and -1.50 billion for Mexico" in text
+    assert text.endswith("so in dollars Mexico comes out ahead.")
+
+
 def test_compare_results_differences() -> None:
     a, b = _result(0.10), _result(0.25)
     table = compare_results(a, b, labels=("low", "high"))

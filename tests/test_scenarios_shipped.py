@@ -54,6 +54,7 @@ def test_shipped_scenario_runs_and_satisfies_identities(name: str, model: str) -
     assert list(c.index) == list(b.regions)
     for col in ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct"):
         assert np.isfinite(c[col]).all(), col
+    np.testing.assert_allclose(c["welfare_usd_equiv"], c["welfare_pct"] / 100 * b.income)
     new = _cube(res.trade, "value_new", shock)
     base = _cube(res.trade, "value_base", shock)
     assert (new >= 0).all() and np.isfinite(new).all()

@@ -134,6 +134,19 @@ def headline(result: ModelResult) -> str:
                 f" {first} {verb} than {second}: {hi:+.3f}% against {lo:+.3f}% "
                 f"(a gap of {hi - lo:.3f} percentage points)."
             )
+        if "welfare_usd_equiv" in result.country.columns:
+            usd = result.country.set_index("region")["welfare_usd_equiv"]
+            can_b, mex_b = float(usd["CAN"]) / 1e3, float(usd["MEX"]) / 1e3
+            text += (
+                f" Applied to base-year incomes that is {can_b:+.2f} billion USD a year for "
+                f"Canada and {mex_b:+.2f} billion for Mexico"
+            )
+            if (can_b > mex_b) != (can > mex) and not np.isclose(can_b, mex_b, atol=5e-3):
+                text += (
+                    f", so in dollars {'Canada' if can_b > mex_b else 'Mexico'} comes out ahead."
+                )
+            else:
+                text += "."
     return text
 
 

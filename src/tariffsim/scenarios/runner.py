@@ -257,7 +257,9 @@ def run_scenario(
 
     ``baseline``/``timeline`` replace the packaged ones (tests, Monte Carlo on a cached
     baseline). The result's diagnostics carry the scenario name, the tariff date and the
-    reference that was compared against.
+    reference that was compared against. The country frame gains ``welfare_usd_equiv``: the
+    welfare change applied to base-year income I_n (value added + tariff revenue + deficit,
+    baseline units), a money scale for comparing countries of different size.
     """
     chosen = model or scenario.model
     if chosen not in ("ge", "pe"):
@@ -279,6 +281,11 @@ def run_scenario(
         ref = _solve(chosen, scenario, shock.baseline, shock.tariff_reference, ones, th)
         result = relative_to(new, ref)
         reference = f"shipped timeline on {scenario.compare_to.date}"
+    country = result.country.copy()
+    income = dict(zip(shock.baseline.regions, shock.baseline.income, strict=True))
+    country["welfare_usd_equiv"] = (
+        country["welfare_pct"] / 100.0 * country["region"].map(income).astype(float)
+    )
     diagnostics = dict(result.diagnostics)
     diagnostics.update(
         {
@@ -290,7 +297,7 @@ def run_scenario(
     return ModelResult(
         model=result.model,
         baseline=_baseline_label(scenario, shock.baseline),
-        frames=result.frames,
+        frames={**result.frames, "country": country},
         diagnostics=diagnostics,
     )
 
