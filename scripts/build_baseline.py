@@ -32,6 +32,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tariffsim.data.baseline import Baseline
+from tariffsim.models.ge import solve as ge_solve
+
 FloatArray = npt.NDArray[np.float64]
 
 REPO = Path(__file__).resolve().parents[1]
@@ -158,6 +161,16 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+def _round_sig(v: object) -> object:
+    """Floats to 4 significant digits, and below 1e-9 just "< 1e-9", so the manifest text does
+    not move with rounding noise (BLAS, platform)."""
+    if isinstance(v, float):
+        return "< 1e-9" if abs(v) < 1e-9 else float(f"{v:.4g}")
+    if isinstance(v, list):
+        return [_round_sig(x) for x in v]
+    return v
+
+
 def rel(x: FloatArray, ref: FloatArray) -> float:
     """Largest relative difference max|x - ref| / max|ref| (0 when both are zero)."""
     scale = float(np.abs(ref).max())
@@ -282,6 +295,42 @@ def solve_expenditure(
     return x
 
 
+def raw_cp_baseline(
+    pi: FloatArray,
+    x: FloatArray,
+    tau: FloatArray,
+    gamma_va: FloatArray,
+    gamma_io: FloatArray,
+    alpha: FloatArray,
+    deficit: FloatArray,
+    theta: FloatArray,
+    tradable: npt.NDArray[np.bool_],
+) -> Baseline:
+    """The raw 1993 data as flows, without validation (they are not an exact equilibrium).
+
+    trade = π X / (1 + τ) with the data's X; value added and intermediates = γ · gross output;
+    final = α (VA + tariff revenue + D). The GE solver's reference step turns this into the
+    model's equilibrium at the same tariffs, deficits and labour income w L = Σ_j γ_n^j Y_n^j.
+    """
+    trade = pi * x[:, None, :] / (1.0 + tau)
+    y = trade.sum(axis=0)
+    va = gamma_va * y
+    income = va.sum(axis=1) + (tau * trade).sum(axis=(1, 2)) + deficit
+    return Baseline(
+        name="cp1993-raw",
+        year=1993,
+        regions=tuple(CP_REGIONS),
+        sectors=tuple(cp_codes()),
+        trade=trade,
+        tariff=tau,
+        intermediate=gamma_io * y[:, None, :],
+        final=alpha * income[:, None],
+        value_added=va,
+        theta=theta,
+        tradable=tradable,
+    )
+
+
 def build_cp1993(shared: Path) -> Built:
     """The cp1993 baseline (see module docstring and the manifest steps below)."""
     raw = read_cp(shared)
@@ -324,16 +373,6 @@ def build_cp1993(shared: Path) -> Built:
     alpha /= alpha.sum(axis=1, keepdims=True)
     deficit = -surplus
 
-    x = solve_expenditure(pi, tau, gamma_va, gamma_io, alpha, deficit, float(va_data.sum()))
-    trade_eq = pi * x[:, None, :] / (1.0 + tau)
-    y = trade_eq.sum(axis=0)
-    inter = gamma_io * y[:, None, :]
-    va = gamma_va * y
-    off = trade_eq.sum(axis=2)
-    d_eq = off.sum(axis=1) - off.sum(axis=0)
-    inc = va.sum(axis=1) + (tau * trade_eq).sum(axis=(1, 2)) + d_eq
-    final = alpha * inc[:, None]
-
     elast = tomllib.loads((PKG_DATA / "elasticities.toml").read_text(encoding="utf-8"))
     theta_goods = np.array([elast["theta"][c]["value"] for c in cp_codes()[:CP_JT]])
     if not np.array_equal(theta_goods, raw["theta"]):
@@ -342,6 +381,24 @@ def build_cp1993(shared: Path) -> Built:
         [raw["theta"], np.full(CP_J - CP_JT, float(elast["meta"]["services_theta"]))]
     )
     tradable = np.arange(CP_J) < CP_JT
+
+    # CP's procedure: the model's equilibrium at the 1993 tariffs, 1993 deficits and the data's
+    # labour income w L, computed from the raw data (which are not themselves an equilibrium).
+    raw_base = raw_cp_baseline(pi, x_data, tau, gamma_va, gamma_io, alpha, deficit, theta, tradable)
+    ref = ge_solve(raw_base, deficits="fixed", linear_solver="direct", tol=1e-13)
+    purchases_eq = ref.trade_new * (1.0 + tau)
+    pi_eq = purchases_eq / purchases_eq.sum(axis=1)[:, None, :]
+    world_va_eq = float((gamma_va * ref.gross_output_new).sum())
+    ref_x = np.asarray(ref.expenditure_new)
+    x = solve_expenditure(pi_eq, tau, gamma_va, gamma_io, alpha, deficit, world_va_eq)
+    trade_eq = pi_eq * x[:, None, :] / (1.0 + tau)
+    y = trade_eq.sum(axis=0)
+    inter = gamma_io * y[:, None, :]
+    va = gamma_va * y
+    off = trade_eq.sum(axis=2)
+    d_eq = off.sum(axis=1) - off.sum(axis=0)
+    inc = va.sum(axis=1) + (tau * trade_eq).sum(axis=(1, 2)) + d_eq
+    final = alpha * inc[:, None]
 
     b = Built(
         name="cp1993",
@@ -363,7 +420,9 @@ def build_cp1993(shared: Path) -> Built:
 
     ref = np.load(shared / "caliendo_parro" / "cp2015_jax_arrays.npz")
     comparison = {
-        "pi_nij": rel(pi, ref["pi_nij"]),
+        "pi_nij_data_construction": rel(pi, ref["pi_nij"]),
+        "pi_nij_equilibrium_max_abs_diff": float(np.abs(pi_eq - ref["pi_nij"]).max()),
+        "pi_nij_equilibrium_median_abs_diff": float(np.median(np.abs(pi_eq - ref["pi_nij"]))),
         "tau_nij": rel(tau, ref["tau_nij"]),
         "tau_2005_nafta_pairs_vs_tau_nij_cfl": rel(
             np.where(nafta_mask()[:, :, None], raw["tau2005"], tau), ref["tau_nij_cfl"]
@@ -376,10 +435,16 @@ def build_cp1993(shared: Path) -> Built:
         "X_nj_world_total_rel_diff": float(x.sum() * 1e6 / ref["X_nj"].sum() - 1.0),
         "wL_n_max_abs_rel_diff": float(np.abs(va.sum(axis=1) * 1e6 / ref["wL_n"] - 1.0).max()),
         "D_n_vs_minus_Sn": rel(d_eq, deficit),
+        "X_vs_ge_solver_reference": rel(x, ref_x),
     }
+    usa, mex = CP_REGIONS.index("USA"), CP_REGIONS.index("MEX")
+    change = trade_eq[usa, mex, :CP_JT] / raw["xbilat"][usa, mex, :CP_JT] - 1.0
+    top = np.argsort(-np.abs(change))[:2]
+    moved = ", ".join(f"{cp_codes()[j]} {100 * change[j]:+.0f}%" for j in top)
+    comparison_text = {k: _round_sig(v) for k, v in comparison.items()}
     b.manifest = {
         "title": "Caliendo & Parro (2015) NAFTA replication data, 1993, "
-        "as an exact model equilibrium",
+        "as the model's exact 1993 equilibrium",
         "year": 1993,
         "units": "USD millions (source files in USD and thousands of USD; divided by 1e6 and 1e3)",
         "regions": len(CP_REGIONS),
@@ -418,11 +483,19 @@ def build_cp1993(shared: Path) -> Built:
             "renormalised to sum to one.",
             "1993 deficits D_n = imports - exports of the data (= -Sn in the authors' code); "
             "sum_n D_n = 0.",
-            "Expenditure X re-solved: X = A X + alpha D, the model's market-clearing system at "
-            "the data's pi, tau, "
-            "gamma, alpha (solve_expenditure); scale fixed by world value added = the data's "
-            "sum(GO x B). "
-            "This makes the flows an exact equilibrium: a zero tariff change returns the baseline.",
+            "CP's baseline procedure: the raw data as flows (trade = pi X / (1 + tau) with the "
+            "data's X; value added and intermediates = gamma x GO; final = alpha x (VA + tariff "
+            "revenue + D)) are not an exact equilibrium (alpha clipped, GO raised), so the model's "
+            "equilibrium at the 1993 tariffs, the 1993 deficits and the data's labour income w L "
+            "is computed with tariffsim.models.ge.solve (deficits='fixed', direct linear solver, "
+            "tol 1e-13), as the authors' code and the cp2015 packages do before any "
+            "counterfactual. Wages adjust (w L moves by up to wL_n_max_abs_rel_diff below) and "
+            "with them unit costs and the expenditure shares pi.",
+            "Expenditure X then re-solved exactly from the market-clearing system X = A X + "
+            "alpha D at the equilibrium pi, tau, gamma, alpha (solve_expenditure), scale = the "
+            "equilibrium's world value added; it agrees with the solver's X to "
+            "X_vs_ge_solver_reference below, and makes the flows an exact equilibrium (identities "
+            "to rounding): a zero tariff change returns the baseline.",
             "Flows: trade = pi X / (1 + tau); gross output Y = sum_n trade; intermediate[n,k,j] = "
             "gamma_io Y[n,j]; "
             "value_added = gamma_va Y; final = alpha x (VA + tariff revenue + D).",
@@ -435,22 +508,19 @@ def build_cp1993(shared: Path) -> Built:
         "sector_codes": "short uppercase codes of CP's 40 sectors in the authors' order; "
         "see maps/cp40_to_wiod.csv",
         "tradable": "the 20 goods sectors",
-        "identities_relative_error": identities,
-        "check_vs_cp2015_jax_arrays": comparison,
+        "identities_relative_error": {k: _round_sig(v) for k, v in identities.items()},
+        "check_vs_cp2015_jax_arrays": comparison_text,
         "check_notes": (
-            "pi, tau, gamma, alpha and theta equal cp2015_jax_arrays.npz up to the IO column "
-            "rescaling "
-            "(gamma_nkj differs by at most the IO rounding above). X and wL differ by "
-            "construction: the jax arrays "
-            "keep the raw X and value added, which are not an exact equilibrium (alpha was "
-            "clipped, GO raised); "
-            "here X is re-solved, so sectors whose data were inconsistent (e.g. tiny service "
-            "outputs of 1 USD with "
-            "positive input demand) change a lot while the median cell moves little (see "
-            "X_nj_median_abs_rel_diff). "
-            "D differs because the jax file sets D = 0 for the balanced-trade case; here D keeps "
-            "the 1993 deficits "
-            "(= -Sn of the authors' code, checked in D_n_vs_minus_Sn)."
+            "tau, gamma, alpha and theta equal cp2015_jax_arrays.npz (gamma_nkj up to the IO "
+            "clipping and column rescaling above); the data's pi is reproduced exactly "
+            "(pi_nij_data_construction). The shipped pi, X and w L are the model's equilibrium "
+            "at the data's w L, so they differ from the jax arrays, which keep the raw, "
+            "non-equilibrium data (differences above). D differs because the jax file sets "
+            "D = 0 for the balanced-trade case; here D keeps the 1993 deficits (= -Sn of the "
+            "authors' code, checked in D_n_vs_minus_Sn). Sector flows move most where the raw "
+            f"expenditure was inconsistent; e.g. U.S. imports from Mexico: {moved}. With this "
+            "baseline tariffsim's GE model reproduces the paper's NAFTA welfare table "
+            "(tests/test_ge_nafta.py)."
         ),
     }
     return b
@@ -812,7 +882,7 @@ def build_wiod2011(shared: Path) -> Built:
         "value_added_fixes": va_notes,
         "tariff_diagnostics": {"us_mfn": mfn_info, "cp2005": cp_info},
         "check_can_to_usa_intermediate_usd_mn": float(z[ci, :, ui, :].sum()),
-        "identities_relative_error": identities,
+        "identities_relative_error": {k: _round_sig(v) for k, v in identities.items()},
     }
     return b
 

@@ -208,41 +208,48 @@ def test_elasticities_table_matches_cp1993_theta() -> None:
 
 
 def test_cp1993_us_imports_from_mexico_match_xbilat(shared_data: Path) -> None:
-    """π of U.S. purchases from Mexico by sector equals the authors' construction from the raw
-    files exactly (X itself is re-solved, π is not), and the 1993/2005 tariffs are the files'."""
+    """U.S. imports from Mexico by sector: tariffs are the files' exactly; the flows are the
+    model's 1993 equilibrium at the data's labour income (CP's procedure), so they stay close
+    to xbilat1993 (scaled to the baseline's world expenditure) without being equal."""
     d = shared_data / "caliendo_parro" / "original_txt"
-    xb = np.loadtxt(d / "xbilat1993.txt").reshape(20, 31, 31) * 1000.0
+    xb = np.loadtxt(d / "xbilat1993.txt").reshape(20, 31, 31) * 1000.0 / 1e6  # USD mn
     t93 = np.loadtxt(d / "tariffs1993.txt").reshape(20, 31, 31) / 100.0
     t05 = np.loadtxt(d / "tariffs2005.txt").reshape(20, 31, 31) / 100.0
-    go = np.loadtxt(d / "GO.txt")  # [j, n]
     usa, mex = CP_ORDER.index("USA"), CP_ORDER.index("MEX")
     b = load_baseline("cp1993")
     assert list(b.regions) == CP_ORDER
-    exports_usa = xb[:, :, usa].sum(axis=1)  # [j] sales of the U.S. abroad
-    dom = np.maximum(go[:20, usa], exports_usa) - exports_usa
-    purchases = xb[:, usa, :] * (1.0 + t93[:, usa, :])  # [j, i]
-    purchases[:, usa] = dom
-    pi_raw = purchases[:, mex] / purchases.sum(axis=1)
-    np.testing.assert_allclose(b.pi[usa, mex, :20], pi_raw, rtol=1e-12)
     np.testing.assert_allclose(b.tariff[usa, mex, :20], t93[:, usa, mex], rtol=0, atol=1e-15)
     np.testing.assert_allclose(load_cp_tariffs(2005)[usa, mex, :20], t05[:, usa, mex], atol=1e-15)
     np.testing.assert_array_equal(load_cp_tariffs(1993), b.tariff)
-    # The three largest 1993 U.S. import sectors from Mexico agree between raw file and baseline.
-    top_raw = set(np.argsort(xb[:, usa, mex])[-3:])
-    top_base = set(np.argsort(b.trade[usa, mex, :20])[-3:])
-    assert top_raw == top_base
+    raw = xb[:, usa, mex]
+    base = b.trade[usa, mex, :20]
+    # Most sectors within 5% of the raw file; the equilibrium moves a few where the raw
+    # expenditure was inconsistent (Electrical +90%, Basic metals +37%; see the manifest).
+    close = np.abs(base / raw - 1.0) < 0.05
+    assert close.sum() >= 16, dict(zip(b.sectors[:20], np.round(base / raw - 1.0, 3), strict=True))
+    assert base.sum() == pytest.approx(raw.sum(), rel=0.2)
+    assert b.sector_index("AUTO") in np.argsort(base)[-3:] and raw.argmax() == b.sector_index(
+        "AUTO"
+    )
 
 
 def test_cp1993_matches_cp2015_jax_arrays(shared_data: Path) -> None:
+    """Parameters equal the authors' (via cp2015-jax); π is the model equilibrium's, close to
+    the data's π (which the build reproduces exactly before solving; see the manifest)."""
     ref = np.load(shared_data / "caliendo_parro" / "cp2015_jax_arrays.npz")
     b = load_baseline("cp1993")
-    np.testing.assert_allclose(b.pi, ref["pi_nij"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(b.tariff, ref["tau_nij"], rtol=0, atol=1e-15)
     np.testing.assert_allclose(b.alpha, ref["alpha_nj"], rtol=0, atol=1e-12)
     np.testing.assert_allclose(b.gamma_va, ref["gamma_nj"], rtol=0, atol=1e-12)
     # IO shares differ only by the rescaling of IO.txt's rounded columns (see the manifest).
     np.testing.assert_allclose(b.gamma_io, ref["gamma_nkj"], rtol=0, atol=1e-3)
     np.testing.assert_allclose(b.theta, ref["theta_j"], rtol=1e-15)
+    assert np.abs(b.pi - ref["pi_nij"]).max() < 0.1
+    assert np.median(np.abs(b.pi - ref["pi_nij"])) < 1e-6
+    wl = b.value_added.sum(axis=1) * 1e6
+    np.testing.assert_allclose(wl, ref["wL_n"], rtol=0.02)
+    entry = manifest()["baselines"]["cp1993"]["check_vs_cp2015_jax_arrays"]
+    assert entry["pi_nij_data_construction"] == "< 1e-9"
     cfl = b.tariff.copy()
     nafta = [b.region_index(c) for c in ("CAN", "MEX", "USA")]
     cfl[np.ix_(nafta, nafta)] = load_cp_tariffs(2005)[np.ix_(nafta, nafta)]
