@@ -285,9 +285,14 @@ def compare(
             }
         )
         return
-    cols = {"region": "region", "metric": "metric", a.run_id: f"a: {a.meta['scenario_name']}",
-            b.run_id: f"b: {b.meta['scenario_name']}", "difference": "b − a"}  # fmt: skip
-    _out.print(_table(table, cols, f"Run {a.run_id} vs {b.run_id}"))
+    cols = {"region": "region", "metric": "metric", a.run_id: "a", b.run_id: "b",
+            "difference": "b − a"}  # fmt: skip
+    out = _table(table, cols, "Run comparison")
+    out.caption = (
+        f"a = {a.run_id} ({a.meta['scenario_name']}, {a.meta['model']}); "
+        f"b = {b.run_id} ({b.meta['scenario_name']}, {b.meta['model']})"
+    )
+    _out.print(out)
 
 
 @runs_app.command("list")
@@ -304,8 +309,10 @@ def runs_list(
         return
     cols = {c: c for c in ("run_id", "kind", "scenario_name", "model", "baseline", "created_at",
                            "seconds")}  # fmt: skip
-    shown = frame.assign(created_at=frame["created_at"].astype(str))
-    _out.print(_table(shown, cols, f"{len(frame)} stored runs", digits=2))
+    shown = frame.assign(created_at=frame["created_at"].astype(str).str.slice(0, 16))
+    table = _table(shown, cols, f"{len(frame)} stored runs", digits=2)
+    table.columns[0].no_wrap = True
+    _out.print(table)
 
 
 @runs_app.command("show")
