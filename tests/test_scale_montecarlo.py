@@ -94,3 +94,11 @@ def test_local_cluster_equals_serial_exactly(problem):
         assert len(client.scheduler_info()["workers"]) == 2
         dask = run_montecarlo(problem, prior, 16, seed=9, batch_size=3, client=client)
     _assert_same(serial, dask)
+
+
+def test_oversized_frame_is_left_out_and_said(problem):
+    mc = run_montecarlo(problem, theta_prior(problem.baseline), 3, seed=1, max_values=431)
+    # 4x4x3 = 48 trade rows x 3 columns x 3 draws = 432 > 431: no trade bands; the rest kept
+    assert mc.skipped_frames == ("trade",) and "trade" not in mc.bands
+    assert set(mc.bands) == {"country", "sector"}
+    assert "no bands for the trade frame" in mc.note

@@ -9,6 +9,7 @@ how many draws it rests on.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class MonteCarloResult:
         seconds: wall time of the draws (without the point solve).
         batch_size: draws per task.
         scheduler: ``"serial"``, ``"local:K"`` (LocalCluster with K workers) or an address.
+        skipped_frames: frames left out of the draws to bound memory (see ``max_values``).
     """
 
     point: ModelResult
@@ -71,6 +73,7 @@ class MonteCarloResult:
     seconds: float = 0.0
     batch_size: int = 1
     scheduler: str = "serial"
+    skipped_frames: tuple[str, ...] = ()
 
     @property
     def n_draws(self) -> int:
@@ -88,6 +91,8 @@ class MonteCarloResult:
         fail = (
             f"; {len(self.failures)} draw(s) failed twice and are excluded" if self.failures else ""
         )
+        if self.skipped_frames:
+            fail += f"; no bands for the {', '.join(self.skipped_frames)} frame(s) (too large)"
         return (
             f"Bands: 5th-95th percentile over {self.n_ok} of {self.n_draws} θ draws "
             f"(seed {self.seed}){fail}. {self.prior.note()}"
@@ -173,17 +178,31 @@ def run_montecarlo(
     client: Any | None = None,
     scheduler_label: str = "serial",
     on_progress: Callable[[int], None] | None = None,
+    max_values: int = 50_000_000,
 ) -> MonteCarloResult:
     """Draw ``n_draws`` θ vectors from ``prior`` (seeded), solve each, and summarise.
 
     The draws are generated here, up front, from one ``Generator(seed)``; batches are fixed
     slices of them; results are ordered by draw. So the output is bit-for-bit the same serial
     (``client=None``) or on any Dask cluster, for the same seed, batch size and backend.
+
+    Memory: every draw's values are kept (``draws x rows x columns`` floats per frame). A
+    frame that would exceed ``max_values`` floats (the bilateral ``trade`` frame of a native
+    41x35 baseline: 58,835 rows) is left out of the draws and the result's note says so.
     """
     if tuple(prior.sectors) != tuple(problem.baseline.sectors):
         raise ValueError("the θ prior's sectors differ from the baseline's sectors")
     point = solve_one(problem)
-    columns = {name: value_columns(point.frames[name], name) for name in KEY_COLUMNS}
+    columns = {name: value_columns(point.frames[name], name) for name in problem.frames}
+    kept = tuple(
+        name
+        for name in problem.frames
+        if n_draws * len(point.frames[name]) * len(columns[name]) <= max_values
+    )
+    skipped = tuple(name for name in problem.frames if name not in kept)
+    if skipped:
+        problem = dataclasses.replace(problem, frames=kept)
+        columns = {name: columns[name] for name in kept}
     thetas = draw_thetas(prior, n_draws, seed)
     started = time.perf_counter()
     outcome: BatchOutcome[dict[str, FloatArray]] = run_batches(
@@ -195,7 +214,7 @@ def run_montecarlo(
         on_progress=on_progress,
     )
     seconds = time.perf_counter() - started
-    shapes = {name: arr.shape for name, arr in frame_values(point).items()}
+    shapes = {name: arr.shape for name, arr in frame_values(point, kept).items()}
     values = {name: np.full((n_draws, *shape), np.nan) for name, shape in shapes.items()}
     for d, res in enumerate(outcome.results):
         if res is None:
@@ -217,4 +236,5 @@ def run_montecarlo(
         seconds=seconds,
         batch_size=batch_size,
         scheduler=scheduler_label,
+        skipped_frames=skipped,
     )

@@ -63,6 +63,8 @@ class Problem:
         deficits: ``"fixed"`` or ``"balanced"`` (the GE solver's two cases).
         backend: one of :data:`BACKENDS`.
         solver_options: extra keyword arguments for the GE solver (tol, damping, max_iter).
+        frames: which tidy frames each draw returns (see :func:`frame_values`); a Monte Carlo
+            on a large baseline leaves out ``"trade"`` (N²J rows per draw).
     """
 
     baseline: Baseline
@@ -72,8 +74,12 @@ class Problem:
     deficits: str = "fixed"
     backend: str = "numpy"
     solver_options: Mapping[str, Any] = field(default_factory=dict)
+    frames: tuple[str, ...] = tuple(KEY_COLUMNS)
 
     def __post_init__(self) -> None:
+        unknown = [f for f in self.frames if f not in KEY_COLUMNS]
+        if unknown:
+            raise ValueError(f"unknown frames {unknown}; allowed: {', '.join(KEY_COLUMNS)}")
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown backend {self.backend!r}; allowed: {', '.join(BACKENDS)}")
         if self.deficits not in ("fixed", "balanced"):
@@ -132,14 +138,16 @@ def solve_one(problem: Problem, theta: FloatArray | None = None) -> ModelResult:
     return relative_to(new, ref)
 
 
-def frame_values(result: ModelResult) -> dict[str, FloatArray]:
-    """The numeric result columns of each tidy frame, as ``[rows, columns]`` float arrays.
+def frame_values(
+    result: ModelResult, frames: tuple[str, ...] = tuple(KEY_COLUMNS)
+) -> dict[str, FloatArray]:
+    """The numeric result columns of the tidy ``frames``, as ``[rows, columns]`` float arrays.
 
     Rows keep the frame's order (the same in every solve of one problem); columns are the
     frame's numeric, non-key columns in order (see :func:`value_columns`).
     """
     out: dict[str, FloatArray] = {}
-    for name in KEY_COLUMNS:
+    for name in frames:
         frame = result.frames[name]
         out[name] = frame[value_columns(frame, name)].to_numpy(dtype=np.float64, copy=True)
     return out
@@ -169,7 +177,8 @@ def solve_batch_outputs(
         out: list[dict[str, FloatArray] | ItemError] = []
         for t in thetas:
             try:
-                out.append(frame_values(solve_one(problem, np.asarray(t, dtype=np.float64))))
+                res = solve_one(problem, np.asarray(t, dtype=np.float64))
+                out.append(frame_values(res, problem.frames))
             except Exception as exc:  # reported per draw by the executor, never dropped
                 out.append(ItemError.of(exc))
         return out
@@ -185,4 +194,4 @@ def solve_batch_outputs(
         backend=backend,
         **dict(problem.solver_options),
     )
-    return [frame_values(r.to_model_result()) for r in batch]
+    return [frame_values(r.to_model_result(), problem.frames) for r in batch]
