@@ -806,7 +806,8 @@ def build_wiod2011(shared: Path) -> Built:
         "An Illustrated User Guide to the World Input-Output Database: the Case of Global "
         "Automotive "
         "Production, Review of International Economics 23: 575-605.",
-        "license": "WIOD data: free to use with the citation above; R package wiod (carrier) GPL-3",
+        "license": "WIOD asks users to cite Timmer et al. (2015) (above); no other terms in the "
+        "source; the R package wiod that carries the data is GPL-3",
         "source": SOURCES["wiod"],
         "tariff_sources": {k: SOURCES[k] for k in ("mfn", "exemption", "census_iso3", "cp_txt")},
         "steps": [

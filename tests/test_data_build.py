@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -24,6 +25,7 @@ def _build_module() -> ModuleType:
     return module
 
 
+@pytest.mark.slow
 def test_rebuild_matches_shipped_data(shared_data: Path, tmp_path: Path) -> None:
     build = _build_module()
     built = build.build_all(shared_data, tmp_path)
