@@ -471,7 +471,7 @@ def build_cp1993(shared: Path) -> Built:
             f"IO.txt has {n_io_neg} negative coefficients (smallest {io_min:.2e}); set to 0, "
             "since a negative "
             "input share is not a CP technology. "
-            "IO.txt block columns then sum to one only up to rounding (max deviation "
+            "IO.txt block columns then sum to one only up to rounding and that clip (max deviation "
             f"{io_dev:.2e}); each non-empty "
             "column is divided by its sum so that sum_k gamma_io + gamma_va = 1 exactly. Columns "
             "with no "
