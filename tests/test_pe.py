@@ -124,3 +124,38 @@ def test_bad_inputs_are_named() -> None:
         pe.solve(b, np.zeros((2, 2, 2)))
     with pytest.raises(ValueError, match="above -100%"):
         pe.solve(b, np.full_like(b.trade, -1.0))
+
+
+def test_finite_supply_elasticity_shares_the_tariff_with_exporters() -> None:
+    b = toy_baseline()
+    tau = _shock(b)
+    usa, can, met = b.region_index("USA"), b.region_index("CAN"), b.sector_index("METALS")
+    full = pe.solve(b, tau)
+    low, high = (pe.solve(b, tau, supply_elasticity=e) for e in (1.0, 10.0))
+    t_hat = (1 + tau[usa, can, met]) / (1 + b.tariff[usa, can, met])
+    implied = [(r.buyer_price_hat[usa, can, met] - 1) / (t_hat - 1) for r in (low, high)]
+    assert 0 < implied[0] < implied[1] < 1  # pass-through rises with the supply elasticity
+    assert low.exporter_price_hat[usa, can, met] < 1
+    assert low.diagnostics["iterations"] > 0 and low.diagnostics["max_residual"] < 1e-12
+    # the fixed point: foreign exporters' price hat equals quantity hat to the power 1/ε
+    foreign = ~np.eye(b.n_regions, dtype=bool)[:, :, None] & (b.trade > 0)
+    q_hat = np.divide(low.trade_new, b.trade, out=np.ones_like(b.trade), where=foreign)
+    q_hat /= low.exporter_price_hat
+    np.testing.assert_allclose(
+        low.exporter_price_hat[foreign], q_hat[foreign] ** (1 / 1.0), rtol=1e-10
+    )
+    assert low.exporter_price_effect[can] < 0
+    assert low.consumer_cost[usa, met] < full.consumer_cost[usa, met]
+    # a very elastic supply is the default (infinitely elastic) case
+    flat = pe.solve(b, tau, supply_elasticity=1e9)
+    np.testing.assert_allclose(flat.trade_new, full.trade_new, rtol=1e-6)
+    zero = pe.solve(b, supply_elasticity=2.0)
+    np.testing.assert_array_equal(zero.trade_new, b.trade)
+
+
+def test_supply_elasticity_and_pass_through_exclude_each_other() -> None:
+    b = toy_baseline()
+    with pytest.raises(ValueError, match="not both"):
+        pe.solve(b, _shock(b), pass_through=0.5, supply_elasticity=2.0)
+    with pytest.raises(ValueError, match="supply_elasticity must be > 0"):
+        pe.solve(b, _shock(b), supply_elasticity=0.0)

@@ -38,7 +38,7 @@ def test_defaults_and_parameters() -> None:
         (BASE.replace('model = "pe"', "model = 3"), r"field model: .*allowed: ge, pe.*value 3"),
         (BASE.replace('model = "pe"', 'model = "cge"'), r"allowed: ge, pe.*'cge'"),
         (
-            BASE.replace("date = 2025-10-01", "date = \"2025-13-01\""),
+            BASE.replace("date = 2025-10-01", 'date = "2025-13-01"'),
             r"field tariffs.date: .*YYYY-MM-DD.*2025-13-01",
         ),
         (BASE.replace("date = 2025-10-01", "date = 2025-13-01"), r"not valid TOML"),
@@ -62,6 +62,8 @@ def test_defaults_and_parameters() -> None:
         ),
         (BASE.replace('name = "toy"', 'name = "Toy Scenario"'), r"field name: .*slug"),
         (BASE + "[theta]\nMETALS = -1.0\n", r"field theta: .*must be > 0"),
+        (BASE + "supply_elasticity = 0\n", r"field supply_elasticity: .*greater than 0"),
+        (BASE + "supply_elasticity = 2\npass_through = 0.5\n", r"not both"),
     ],
 )
 def test_malformed_scenarios_name_file_field_and_value(text: str, pattern: str) -> None:
@@ -186,6 +188,16 @@ def test_relative_to_combines_percent_changes_as_ratios() -> None:
     expected = 100 * ((1 + cb["welfare_pct"] / 100) / (1 + ca["welfare_pct"] / 100) - 1)
     np.testing.assert_allclose(cr["welfare_pct"], expected)
     np.testing.assert_allclose(rel.trade["value_base"], a.trade["value_new"])
+
+
+def test_supply_elasticity_reaches_the_pe_model() -> None:
+    b, tl = toy_baseline(), toy_timeline()
+    flat = run_scenario(_scen(), baseline=b, timeline=tl)
+    steep = run_scenario(_scen("supply_elasticity = 1.0\n"), baseline=b, timeline=tl)
+    assert steep.diagnostics["supply_elasticity"] == 1.0
+    w_flat, w_steep = (r.country.set_index("region")["welfare_pct"] for r in (flat, steep))
+    assert w_steep["CAN"] < w_flat["CAN"] <= 0  # Canada's exporters now share the tariff
+    assert _scen("supply_elasticity = 1.0\n").parameters()["supply_elasticity"] == 1.0
 
 
 def test_model_and_theta_overrides() -> None:

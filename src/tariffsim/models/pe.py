@@ -21,9 +21,20 @@ Notation (all per buyer n, supplier i, sector j; hats are new/old ratios):
 * consumer cost           CV_n = X_n (P̂_n^{1−η} − 1)/(1 − η), or X_n ln P̂_n when η = 1
                           (the exact loss of consumer surplus under constant-elasticity demand)
 * tariff revenue          R_n = Σ_ij τ_ni trade_ni,  R'_n = Σ_ij τ'_ni trade'_ni
-* exporter price effect   S_i = Σ_{n≠i, j} trade'_ni (1 − 1/p̂*_ni)   (≤ 0 when exporters absorb)
+* exporter price effect   S_i = Σ_{n≠i, j} trade'_ni (1 − 1/p̂*_ni)   (≤ 0 when exporters absorb;
+                          infinitely elastic supply, see below for finite ε)
 * welfare                 100 · (−CV_n + R'_n − R_n + S_n) / I_n    (I_n baseline income)
 * CPI                     Π_j P̂_n^{j α_n^j};  real wage = 1/CPI − 1 (nominal wages fixed)
+
+Optionally exporters' supply is upward sloping with elasticity ε (SMART's "export supply
+elasticity"; ``supply_elasticity``, default infinite). Then the exporter price of every
+foreign supplier clears its sales to the market, p̂*_ni = q̂_ni^{1/ε} with quantity
+q̂_ni = (trade'_ni/trade_ni)/(p̂*_ni d̂_ni), and the buyer price is p̂_ni = t̂_ni d̂_ni p̂*_ni;
+pass-through is then the outcome, not a parameter. The fixed point is found by damped
+iteration on ln p̂* (step 1/(1 + max(σ_j, η_j)/ε), which makes each market's own-price map a
+contraction), and the exporters' surplus change is the exact area under the supply curve,
+S_i = Σ_{n≠i, j} trade_ni (p̂*_ni^{1+ε} − 1)/(1 + ε). Domestic suppliers keep their prices
+(nominal wages fixed).
 
 Trade change is split as SMART does: ``diversion`` = (π'_ni − π_ni) X_n /(1+τ'_ni), the
 reallocation of the sector's base expenditure among suppliers (the domestic one included);
@@ -43,6 +54,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tariffsim.data.baseline import Baseline
+from tariffsim.errors import SolverConvergenceError
 from tariffsim.models.result import ModelResult
 
 __all__ = [
@@ -157,6 +169,7 @@ class PEResult:
         diversion: ``[n, i, j]`` part of the trade change from reallocation among suppliers.
         consumer_cost: ``[n, j]`` CV, consumer cost of the price change (USD millions).
         seconds: wall time.
+        supply_elasticity: ε of foreign suppliers, or ``None`` (infinite).
     """
 
     baseline: Baseline
@@ -170,6 +183,7 @@ class PEResult:
     diversion: FloatArray
     consumer_cost: FloatArray
     seconds: float
+    supply_elasticity: float | None = None
     diagnostics: dict[str, float | int | bool | str] = field(default_factory=dict)
 
     @property
@@ -184,9 +198,19 @@ class PEResult:
 
     @property
     def exporter_price_effect(self) -> FloatArray:
-        """``[i]`` S_i = Σ_{n≠i,j} trade'_ni (1 − 1/p̂*_ni): revenue exporters absorb."""
-        loss = self.trade_new * (1.0 - 1.0 / self.exporter_price_hat)
-        off = loss.sum(axis=2)
+        """``[i]`` exporters' surplus change S_i from their price changes (≤ 0 under a tariff).
+
+        With infinitely elastic supply and pass-through ρ < 1: the revenue exporters absorb,
+        Σ_{n≠i,j} trade'_ni (1 − 1/p̂*_ni). With supply elasticity ε: the area under the
+        supply curve, Σ_{n≠i,j} trade_ni (p̂*_ni^{1+ε} − 1)/(1 + ε).
+        """
+        eps = self.supply_elasticity
+        if eps is None:
+            change = self.trade_new * (1.0 - 1.0 / self.exporter_price_hat)
+        else:
+            change = self.baseline.trade * (self.exporter_price_hat ** (1.0 + eps) - 1.0)
+            change /= 1.0 + eps
+        off = change.sum(axis=2)
         return off.sum(axis=0) - np.diagonal(off)
 
     @property
@@ -293,13 +317,61 @@ def consumer_cost(expenditure: FloatArray, price_hat: FloatArray, eta: FloatArra
     return np.where(one, expenditure * np.log(price_hat), general)
 
 
+def _demand(
+    baseline: Baseline, p_hat: FloatArray, tau_new: FloatArray, el: Elasticities
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """P̂ ``[n, j]``, π'/π, X̂ ``[n, j]`` and trade'/trade for buyer prices p̂ (ratio form)."""
+    sigma = el.substitution
+    price_hat = composite_price_hat(baseline.pi, p_hat, sigma)
+    share_hat = (p_hat / price_hat[:, None, :]) ** (1.0 - sigma[None, None, :])
+    x_hat = price_hat ** (1.0 - el.demand[None, :])
+    trade_hat = share_hat * x_hat[:, None, :] * (1.0 + baseline.tariff) / (1.0 + tau_new)
+    return price_hat, share_hat, x_hat, trade_hat
+
+
+def _supply_fixed_point(
+    baseline: Baseline,
+    t_hat: FloatArray,
+    d_hat: FloatArray,
+    tau_new: FloatArray,
+    el: Elasticities,
+    eps: float,
+    tol: float,
+    max_iter: int,
+) -> tuple[FloatArray, int, float]:
+    """ln p̂* solving p̂* = q̂^{1/ε} for foreign suppliers with trade; returns p̂*, its, residual."""
+    n = baseline.n_regions
+    active = (baseline.trade > 0) & ~np.eye(n, dtype=bool)[:, :, None]
+    step = 1.0 / (1.0 + np.maximum(el.substitution, el.demand) / eps)
+    log_p = np.zeros_like(baseline.trade)
+    residual = 0.0
+    for it in range(1, max_iter + 1):
+        p_star = np.exp(log_p)
+        *_, trade_hat = _demand(baseline, t_hat * d_hat * p_star, tau_new, el)
+        q_hat = trade_hat / (p_star * d_hat)
+        target = np.where(active, np.log(np.where(active, q_hat, 1.0)) / eps, 0.0)
+        gap = target - log_p
+        residual = float(np.max(np.abs(gap))) if gap.size else 0.0
+        if residual < tol:
+            return p_star, it, residual
+        log_p = log_p + step[None, None, :] * gap
+    raise SolverConvergenceError(
+        f"PE supply fixed point (supply_elasticity={eps}) did not converge",
+        iterations=max_iter,
+        max_residual=residual,
+    )
+
+
 def solve(
     baseline: Baseline,
     tariff_new: FloatArray | None = None,
     *,
     elasticities: Elasticities | None = None,
     pass_through: float = 1.0,
+    supply_elasticity: float | None = None,
     trade_cost_hat: FloatArray | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
 ) -> PEResult:
     """Solve the PE model for a tariff change τ → τ' (and optional iceberg changes d̂).
 
@@ -307,11 +379,17 @@ def solve(
         baseline: base-year flows with their own tariffs τ.
         tariff_new: ``[n, i, j]`` τ' (default: τ, no tariff change).
         elasticities: default :func:`elasticities_for` (baseline, ``"cp2015"``).
-        pass_through: ρ ∈ [0, 1], share of a tariff change passed to buyers (1 = complete).
+        pass_through: ρ ∈ [0, 1], share of a tariff change passed to buyers (1 = complete),
+            with infinitely elastic export supply.
+        supply_elasticity: ε > 0 of foreign suppliers; pass-through is then endogenous (give
+            ``pass_through`` only when this is ``None``).
         trade_cost_hat: ``[n, i, j]`` d̂ iceberg cost factors (1 = unchanged), borne by buyers.
+        tol: tolerance on max |Δ ln p̂*| of the supply fixed point.
+        max_iter: iteration cap of the supply fixed point (``SolverConvergenceError`` beyond).
 
     Returns:
-        :class:`PEResult`; the model is in closed form, so no iteration is needed.
+        :class:`PEResult`. Closed form with infinitely elastic supply; with ε, a damped
+        fixed point whose iterations and residual are in the diagnostics.
     """
     start = time.perf_counter()
     shape = baseline.trade.shape
@@ -327,25 +405,44 @@ def solve(
         raise ValueError("trade_cost_hat must be finite and positive")
     if not 0.0 <= pass_through <= 1.0:
         raise ValueError(f"pass_through must lie in [0, 1], got {pass_through}")
+    if supply_elasticity is not None:
+        if not (np.isfinite(supply_elasticity) and supply_elasticity > 0):
+            raise ValueError(f"supply_elasticity must be > 0, got {supply_elasticity}")
+        if pass_through != 1.0:
+            raise ValueError(
+                "give either pass_through (with infinitely elastic supply) or "
+                "supply_elasticity (pass-through then follows from it), not both"
+            )
     el = elasticities if elasticities is not None else elasticities_for(baseline, "cp2015")
     if el.substitution.shape != (baseline.n_sectors,):
         raise ValueError("elasticities do not match the baseline's sectors")
 
     t_hat = (1.0 + tau_new) / (1.0 + tau)
-    p_hat = (1.0 + pass_through * (t_hat - 1.0)) * d_hat
-    p_star_hat = p_hat / (t_hat * d_hat)
-    pi = baseline.pi
-    sigma = el.substitution
-    price_hat = composite_price_hat(pi, p_hat, sigma)
+    iterations, residual = 0, 0.0
+    if supply_elasticity is None:
+        p_hat = (1.0 + pass_through * (t_hat - 1.0)) * d_hat
+        p_star_hat = p_hat / (t_hat * d_hat)
+    else:
+        p_star_hat, iterations, residual = _supply_fixed_point(
+            baseline, t_hat, d_hat, tau_new, el, float(supply_elasticity), tol, max_iter
+        )
+        p_hat = t_hat * d_hat * p_star_hat
     # π'/π and trade'/trade in ratio form, so that a zero shock reproduces the base exactly
-    share_hat = (p_hat / price_hat[:, None, :]) ** (1.0 - sigma[None, None, :])
-    x = baseline.expenditure
-    x_hat = price_hat ** (1.0 - el.demand[None, :])
-    wedge = (1.0 + tau) / (1.0 + tau_new)
-    trade_new = baseline.trade * share_hat * x_hat[:, None, :] * wedge
-    diversion = baseline.trade * (share_hat - 1.0) * wedge
-    cv = consumer_cost(x, price_hat, el.demand)
+    price_hat, share_hat, _, trade_hat = _demand(baseline, p_hat, tau_new, el)
+    trade_new = baseline.trade * trade_hat
+    diversion = baseline.trade * (share_hat - 1.0) * (1.0 + tau) / (1.0 + tau_new)
+    cv = consumer_cost(baseline.expenditure, price_hat, el.demand)
     seconds = time.perf_counter() - start
+    diagnostics: dict[str, float | int | bool | str] = {
+        "converged": True,
+        "iterations": iterations,
+        "max_residual": residual,
+        "seconds": seconds,
+        "elasticity_set": el.name,
+        "pass_through": float(pass_through),
+    }
+    if supply_elasticity is not None:
+        diagnostics["supply_elasticity"] = float(supply_elasticity)
     return PEResult(
         baseline=baseline,
         elasticities=el,
@@ -358,12 +455,6 @@ def solve(
         diversion=diversion,
         consumer_cost=cv,
         seconds=seconds,
-        diagnostics={
-            "converged": True,
-            "iterations": 0,
-            "max_residual": 0.0,
-            "seconds": seconds,
-            "elasticity_set": el.name,
-            "pass_through": float(pass_through),
-        },
+        supply_elasticity=None if supply_elasticity is None else float(supply_elasticity),
+        diagnostics=diagnostics,
     )

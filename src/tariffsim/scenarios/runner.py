@@ -233,7 +233,12 @@ def _solve(
         b = dataclasses.replace(baseline, theta=theta)
         el = pe.elasticities_for(b, scenario.elasticities)
         res = pe.solve(
-            b, tariff, elasticities=el, pass_through=scenario.pass_through, trade_cost_hat=d_hat
+            b,
+            tariff,
+            elasticities=el,
+            pass_through=scenario.pass_through,
+            supply_elasticity=scenario.supply_elasticity,
+            trade_cost_hat=d_hat,
         )
         return res.to_model_result()
     from tariffsim.models import ge

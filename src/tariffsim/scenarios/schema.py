@@ -10,6 +10,8 @@ A scenario says which tariffs to compare, on which baseline, with which model::
     elasticities = "cp2015"          # elasticity set: "cp2015" or "smart" (PE)
     deficits = "fixed"               # GE: "fixed" (as in the baseline) or "balanced"
     pass_through = 1.0               # PE: share of a tariff change paid by buyers
+    supply_elasticity = 5.0          # PE, optional: exporters' supply elasticity (instead
+                                     # of pass_through; default infinitely elastic)
 
     [aggregation]
     regions = "na7"                  # region mapping, "native" for the 41 WIOD regions
@@ -168,6 +170,7 @@ class Scenario(_Strict):
     elasticities: Literal["cp2015", "smart"] = "cp2015"
     deficits: Literal["fixed", "balanced"] = "fixed"
     pass_through: float = Field(default=1.0, ge=0.0, le=1.0)
+    supply_elasticity: float | None = Field(default=None, gt=0.0)
     tariffs: TariffDate
     compare_to: CompareTo = CompareTo()
     measures: MeasureChanges = MeasureChanges()
@@ -186,6 +189,15 @@ class Scenario(_Strict):
                 f"name {v!r} must be lower-case letters, digits, '.', '_' or '-' (a slug)"
             )
         return v
+
+    @model_validator(mode="after")
+    def _pass_through_or_supply(self) -> Scenario:
+        if self.supply_elasticity is not None and self.pass_through != 1.0:
+            raise ValueError(
+                "give either pass_through or supply_elasticity (pass-through then follows "
+                "from it), not both"
+            )
+        return self
 
     @field_validator("theta")
     @classmethod
@@ -227,6 +239,7 @@ class Scenario(_Strict):
             "elasticities": self.elasticities,
             "deficits": self.deficits,
             "pass_through": self.pass_through,
+            "supply_elasticity": self.supply_elasticity,
             "baseline": self.baseline,
             "regions": self.aggregation.regions,
             "sectors": self.aggregation.sectors,
