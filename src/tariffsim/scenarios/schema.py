@@ -27,7 +27,7 @@ A scenario says which tariffs to compare, on which baseline, with which model::
     [measures]
     timeline = "shipped"             # "shipped" (north-america-2025) or "none" (start empty)
     remove = ["some-measure-id"]
-    [measures.change.mx-ieepa-30]    # fields of the measure format to replace, by id
+    [measures.change.ieepa-mex-30]   # fields of the measure format to replace, by id
     status = "in_force"
     [[measures.add]]                 # whole new measures in the measure format
     ...
