@@ -8,13 +8,13 @@ Two routes to the 1993 economy:
   deficits. Like the authors' data it is *not* an exact equilibrium (expenditure differs from
   intermediate plus final use by up to 15%), so ``solve`` first computes the model's equilibrium
   at the 1993 tariffs with the data's labour income w L, as CP's code and the cp2015 packages do.
-* the shipped ``load_baseline("cp1993")``: the data engineer's calibration keeps the data's π and
-  re-solves expenditure so the flows are an exact equilibrium, which changes each country's
-  value added (w L by up to 2.6%) instead of the shares. That is a different (legitimate)
-  equilibrium, and it moves Mexico's ToT and VoT by 0.014-0.024 pp: outside the paper's 0.01.
-  Shipping instead ``solve(raw_1993, deficits="fixed").to_baseline()`` (the model's equilibrium
-  with the data's w L, CP's procedure) reproduces the paper exactly (checked below with the npz
-  route). The shipped-baseline tests are strict xfails until the data build is changed.
+* the shipped ``load_baseline("cp1993")``: the data build ships that same model equilibrium as
+  flows (CP's procedure, computed with ``models.ge.solve``), so its zero shock is the identity.
+
+Both reproduce the paper within 0.01 pp and agree with each other to 1e-5 pp. (An earlier
+calibration that kept the data's shares and re-solved expenditure instead changed each
+country's w L by up to 2.6% and moved Mexico's ToT/VoT by 0.014-0.024 pp: the reference
+equilibrium matters at the paper's precision.)
 """
 
 from __future__ import annotations
@@ -42,12 +42,6 @@ ISO = {
     "South Africa": "ZAF", "Spain": "ESP", "Sweden": "SWE", "Turkey": "TUR", "UK": "GBR",
     "USA": "USA", "Row": "ROW",
 }  # fmt: skip
-
-XFAIL_SHIPPED = pytest.mark.xfail(
-    strict=True,
-    reason="shipped cp1993 is calibrated by re-solving X at the data's shares (w L changes), "
-    "not by CP's baseline solve with the data's w L; Mexico's ToT/VoT move 0.014-0.024 pp",
-)
 
 
 def npz_baseline(shared_data: Path) -> tuple[Baseline, np.ndarray]:
@@ -111,32 +105,29 @@ def test_shipped_counterfactual_tariffs_are_cps(npz: tuple[Baseline, np.ndarray]
     shipped = load_baseline("cp1993")
     np.testing.assert_allclose(shipped.tariff, base.tariff, atol=1e-12)
     np.testing.assert_allclose(nafta_tariffs(shipped, load_cp_tariffs(2005)), tau_cfl, atol=1e-12)
-    np.testing.assert_allclose(shipped.pi, base.pi, atol=1e-12)
     np.testing.assert_allclose(shipped.theta, base.theta)
+    np.testing.assert_allclose(shipped.deficit, base.deficit, rtol=1e-9, atol=1e-6)
 
 
-@XFAIL_SHIPPED
 @pytest.mark.parametrize("deficits", ["balanced", "fixed"])
 def test_shipped_cp1993_reproduces_the_paper(deficits: str) -> None:
     v = reproduce_nafta(deficits)  # type: ignore[arg-type]
     assert v.passed, v.table.to_string()
+    for name, value in v.result.identity_residuals().items():
+        assert value < 1e-9, name
+    if deficits == "fixed":  # the shipped flows are the model's 1993 equilibrium
+        assert v.result.reference_iterations == 0
+        assert v.result.reference_gap < 1e-12
 
 
-@XFAIL_SHIPPED
-def test_shipped_and_npz_give_the_same_welfare(npz: tuple[Baseline, np.ndarray]) -> None:
+@pytest.mark.parametrize("deficits", ["balanced", "fixed"])
+def test_shipped_and_npz_give_the_same_welfare(
+    npz: tuple[Baseline, np.ndarray], deficits: str
+) -> None:
     base, tau_cfl = npz
-    a = reproduce_nafta("balanced", baseline=base, tariffs_2005=tau_cfl).table
-    b = reproduce_nafta("balanced").table
-    np.testing.assert_allclose(a["model"], b["model"], atol=1e-3)
-
-
-def test_shipped_cp1993_is_an_equilibrium_and_close_to_the_paper() -> None:
-    """What holds today: exact equilibrium, and every number within 0.03 pp of the paper."""
-    v = reproduce_nafta("fixed")
-    assert v.result.reference_iterations == 0
-    assert v.result.reference_gap < 1e-12
-    diffs = v.table["diff"].dropna().abs()
-    assert diffs.max() < 0.03
+    a = reproduce_nafta(deficits, baseline=base, tariffs_2005=tau_cfl).table  # type: ignore[arg-type]
+    b = reproduce_nafta(deficits).table  # type: ignore[arg-type]
+    np.testing.assert_allclose(a["model"], b["model"], atol=1e-5)
 
 
 def test_paper_table_is_complete() -> None:

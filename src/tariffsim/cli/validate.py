@@ -83,11 +83,17 @@ def _render(v: NaftaValidation, console: Console) -> None:
     )
     for col in ("region", "measure", "paper %", "model %", "diff pp", "ok"):
         table.add_column(col, justify="left" if col in ("region", "measure") else "right")
-    for r in v.table.itertuples(index=False):
-        paper = "" if math.isnan(r.paper) else f"{r.paper:.2f}"
-        diff = "" if math.isnan(r.diff) else f"{r.diff:+.4f}"
-        ok = "" if r.within_tolerance is None else ("yes" if r.within_tolerance else "NO")
-        table.add_row(r.region, _LABELS[r.measure], paper, f"{r.model:.4f}", diff, ok)
+    for row in v.table.to_dict("records"):
+        paper, diff = _number(row["paper"]), _number(row["diff"])
+        within = row["within_tolerance"]
+        table.add_row(
+            str(row["region"]),
+            _LABELS[str(row["measure"])],
+            "" if paper is None else f"{paper:.2f}",
+            f"{float(row['model']):.4f}",
+            "" if diff is None else f"{diff:+.4f}",
+            "" if within is None else ("yes" if within else "NO"),
+        )
     console.print(table)
     console.print(f"source: {v.source}")
     verdict = "all within" if v.passed else "NOT all within"

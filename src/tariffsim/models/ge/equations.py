@@ -25,10 +25,12 @@ __all__ = [
     "gross_output",
     "income",
     "input_cost",
+    "log_base_terms",
     "log_kappa_hat",
     "log_shares",
     "price_index",
-    "tariff_factor",
+    "revenue_shares",
+    "sales_shares",
     "tariff_revenue",
     "trade_balance_excess",
     "trade_shares",
@@ -60,18 +62,19 @@ def input_cost(xp: Any, log_w: Array, log_p: Array, gamma_va: Array, gamma_io: A
     return gamma_va * log_w[:, None] + xp.einsum("nkj,nk->nj", gamma_io, log_p)
 
 
-def _log_terms(xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, theta: Array) -> Array:
-    """ln[π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j}] for every (n, i, j); −∞ where π = 0."""
-    return log_pi - theta[None, None, :] * (log_kappa + log_c[None, :, :])
+def log_base_terms(xp: Any, log_pi: Array, log_kappa: Array, theta: Array) -> Array:
+    """The part of equations 2-3 fixed during a solve: ln π_ni^j − θ^j ln κ̂_ni^j (−∞ if π = 0)."""
+    return log_pi - theta[None, None, :] * log_kappa
 
 
-def price_index(xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, theta: Array) -> Array:
+def price_index(xp: Any, log_base: Array, log_c: Array, theta: Array) -> Array:
     """Equation 2, the sectoral price index.
 
-    P̂_n^j = [Σ_i π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j}]^{−1/θ^j}, evaluated as a log-sum-exp and
-    returned as ln P̂. Where n buys nothing of sector j (all π_ni^j = 0) ln P̂ = 0.
+    P̂_n^j = [Σ_i π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j}]^{−1/θ^j}, evaluated as a log-sum-exp of
+    a_ni^j = ``log_base`` − θ^j ln ĉ_i^j and returned as ln P̂. Where n buys nothing of sector j
+    (all π_ni^j = 0) ln P̂ = 0.
     """
-    a = _log_terms(xp, log_pi, log_kappa, log_c, theta)
+    a = log_base - theta[None, None, :] * log_c[None, :, :]
     m = xp.max(a, axis=1)
     finite = xp.isfinite(m)
     m_safe = xp.where(finite, m, 0.0)
@@ -80,36 +83,38 @@ def price_index(xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, theta: A
     return xp.where(finite, -(m_safe + log_s) / theta[None, :], 0.0)
 
 
-def trade_shares(
-    xp: Any, log_pi: Array, log_kappa: Array, log_c: Array, log_p: Array, theta: Array
-) -> Array:
+def trade_shares(xp: Any, log_base: Array, log_c: Array, log_p: Array, theta: Array) -> Array:
     """Equation 3, the new expenditure shares.
 
     π'_ni^j = π_ni^j (κ̂_ni^j ĉ_i^j / P̂_n^j)^{−θ^j}; zero shares stay exactly zero.
     """
-    a = _log_terms(xp, log_pi, log_kappa, log_c, theta)
-    return xp.exp(a + theta[None, None, :] * log_p[:, None, :])
+    return xp.exp(log_base - theta[None, None, :] * (log_c[None, :, :] - log_p[:, None, :]))
 
 
-def tariff_factor(xp: Any, tau: Array) -> Array:
-    """1/(1+τ): the share of a tariff-inclusive purchase that reaches the exporter."""
-    return 1.0 / (1.0 + tau)
+def sales_shares(xp: Any, pi: Array, tau: Array) -> Array:
+    """Share of n's sector-j spending that reaches exporter i, π_ni^j / (1 + τ_ni^j)."""
+    return pi / (1.0 + tau)
 
 
-def gross_output(xp: Any, pi: Array, tau: Array, expenditure: Array) -> Array:
+def revenue_shares(xp: Any, pi: Array, tau: Array) -> Array:
+    """Share of n's sector-j spending collected as tariffs, Σ_i τ_ni^j π_ni^j / (1 + τ_ni^j)."""
+    return xp.sum(pi * tau / (1.0 + tau), axis=1)
+
+
+def gross_output(xp: Any, sales_share: Array, expenditure: Array) -> Array:
     """Goods-market clearing, sales of i at producer prices.
 
-    Y_i^j = Σ_n π_ni^j X_n^j / (1 + τ_ni^j), shape [i, j].
+    Y_i^j = Σ_n π_ni^j X_n^j / (1 + τ_ni^j), shape [i, j] (``sales_share`` = π/(1+τ)).
     """
-    return xp.einsum("nij,nj->ij", pi * tariff_factor(xp, tau), expenditure)
+    return xp.einsum("nij,nj->ij", sales_share, expenditure)
 
 
-def tariff_revenue(xp: Any, pi: Array, tau: Array, expenditure: Array) -> Array:
+def tariff_revenue(xp: Any, revenue_share: Array, expenditure: Array) -> Array:
     """Tariff revenue of each importer (rebated to its consumers).
 
     R_n = Σ_j Σ_i τ_ni^j π_ni^j X_n^j / (1 + τ_ni^j), shape [n].
     """
-    return xp.einsum("nij,nj->n", pi * tau * tariff_factor(xp, tau), expenditure)
+    return xp.sum(revenue_share * expenditure, axis=1)
 
 
 def income(xp: Any, wage_bill: Array, revenue: Array, deficit: Array) -> Array:
@@ -122,8 +127,8 @@ def income(xp: Any, wage_bill: Array, revenue: Array, deficit: Array) -> Array:
 
 def expenditure_update(
     xp: Any,
-    pi: Array,
-    tau: Array,
+    sales_share: Array,
+    revenue_share: Array,
     expenditure: Array,
     wage_bill: Array,
     deficit: Array,
@@ -136,36 +141,33 @@ def expenditure_update(
     I_n = ŵ_n w_n L_n + Σ_k Σ_i τ_ni^k π_ni^k X_n^k / (1 + τ_ni^k) + D_n.
     The map is affine in X; its linear part is :func:`expenditure_matrix`.
     """
-    y = gross_output(xp, pi, tau, expenditure)
-    i_n = income(xp, wage_bill, tariff_revenue(xp, pi, tau, expenditure), deficit)
+    y = gross_output(xp, sales_share, expenditure)
+    i_n = income(xp, wage_bill, tariff_revenue(xp, revenue_share, expenditure), deficit)
     return xp.einsum("njk,nk->nj", gamma_io, y) + alpha * i_n[:, None]
 
 
-def expenditure_matrix(xp: Any, pi: Array, tau: Array, gamma_io: Array, alpha: Array) -> Array:
+def expenditure_matrix(
+    xp: Any, sales_share: Array, revenue_share: Array, gamma_io: Array, alpha: Array
+) -> Array:
     """Linear part A of equation 4 written as X = A X + b, shape [n, j, m, k].
 
     A[n, j, m, k] = γ_n^{j,k} π_mn^k / (1 + τ_mn^k)  +  δ_nm α_n^j Σ_i τ_ni^k π_ni^k / (1 + τ_ni^k)
     (intermediate demand for n's sector-k output by every buyer m, and final demand out of
     n's tariff revenue). With b = α_n^j (ŵ_n w_n L_n + D_n), X' solves (I − A) X' = b.
     """
-    share = pi * tariff_factor(xp, tau)  # [m, n, k]
-    intermediate = xp.einsum("njk,mnk->njmk", gamma_io, share)
-    revenue_share = xp.sum(share * tau, axis=1)  # [n, k]
+    intermediate = xp.einsum("njk,mnk->njmk", gamma_io, sales_share)
     n_regions = alpha.shape[0]
     eye = xp.eye(n_regions)
     final = alpha[:, :, None, None] * eye[:, None, :, None] * revenue_share[None, None, :, :]
     return intermediate + final
 
 
-def trade_balance_excess(
-    xp: Any, pi: Array, tau: Array, expenditure: Array, deficit: Array
-) -> Array:
+def trade_balance_excess(xp: Any, sales_share: Array, expenditure: Array, deficit: Array) -> Array:
     """Equation 5, excess of purchases over sales, net of the deficit (zero in equilibrium).
 
     Z_n = Σ_j Σ_i π_ni^j X_n^j / (1 + τ_ni^j) − D_n − Σ_j Σ_i π_in^j X_i^j / (1 + τ_in^j).
     Given equation 4 this equals ŵ_n w_n L_n − Σ_j γ_n^j Y_n^j (wage bill minus labour demand).
     """
-    share = pi * tariff_factor(xp, tau)
-    purchases = xp.einsum("nij,nj->n", share, expenditure)
-    sales = xp.einsum("nij,nj->i", share, expenditure)
+    purchases = xp.einsum("nij,nj->n", sales_share, expenditure)
+    sales = xp.einsum("nij,nj->i", sales_share, expenditure)
     return purchases - deficit - sales

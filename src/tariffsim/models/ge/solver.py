@@ -107,19 +107,20 @@ class _Anderson:
 
 def _costs_and_prices(
     econ: Economy,
-    log_pi: FloatArray,
-    log_kappa: FloatArray,
+    log_base: FloatArray,
     log_w: FloatArray,
     log_p: FloatArray,
+    tol: float,
     opts: SolverOptions,
 ) -> tuple[FloatArray, FloatArray]:
     """Solve equations 1-2 for (ln ĉ, ln P̂) given ln ŵ, starting from ``log_p``."""
+    step = np.inf
     for _ in range(opts.inner_max_iter):
         log_c = eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io)
-        log_p_next = eq.price_index(np, log_pi, log_kappa, log_c, econ.theta)
+        log_p_next = eq.price_index(np, log_base, log_c, econ.theta)
         step = float(np.max(np.abs(log_p_next - log_p)))
         log_p = log_p_next
-        if step <= opts.inner_tol:
+        if step <= tol:
             return eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io), log_p
     raise SolverConvergenceError(
         "cost-price fixed point (equations 1-2) did not converge",
@@ -130,31 +131,35 @@ def _costs_and_prices(
 
 def _expenditure(
     econ: Economy,
-    pi_new: FloatArray,
-    tau_new: FloatArray,
+    sales_share: FloatArray,
+    revenue_share: FloatArray,
     x_start: FloatArray,
     wage_bill: FloatArray,
     deficit: FloatArray,
-    world: float,
+    tol: float,
     opts: SolverOptions,
 ) -> FloatArray:
-    """Solve the linear expenditure system (equation 4) for X' given π' and ŵ w L."""
+    """Solve the linear expenditure system (equation 4) for X' given π' and ŵ w L.
+
+    ``tol`` bounds the last step max |ΔX| relative to world value added (iterative solver).
+    """
     n_regions, n_sectors = econ.alpha.shape
     if opts.linear_solver == "direct":
-        a = eq.expenditure_matrix(np, pi_new, tau_new, econ.gamma_io, econ.alpha)
+        a = eq.expenditure_matrix(np, sales_share, revenue_share, econ.gamma_io, econ.alpha)
         size = n_regions * n_sectors
         b = econ.alpha * (wage_bill + deficit)[:, None]
         x: FloatArray = np.linalg.solve(np.eye(size) - a.reshape(size, size), b.reshape(size))
         return x.reshape(n_regions, n_sectors)
+    world = float(econ.wage_bill.sum())
     x = x_start
     step = np.inf
     for _ in range(opts.inner_max_iter):
         x_next = eq.expenditure_update(
-            np, pi_new, tau_new, x, wage_bill, deficit, econ.gamma_io, econ.alpha
+            np, sales_share, revenue_share, x, wage_bill, deficit, econ.gamma_io, econ.alpha
         )
         step = float(np.max(np.abs(x_next - x))) / world
         x = x_next
-        if step <= opts.tol * 1e-2:
+        if step <= tol:
             return x
     raise SolverConvergenceError(
         "expenditure system (equation 4) did not converge by iteration",
@@ -172,6 +177,10 @@ def find_equilibrium(
 ) -> Equilibrium:
     """Solve equations 1-5 in changes relative to ``econ`` for a trade-cost shock.
 
+    The inner problems are solved to a tolerance that tightens with the outer residual,
+    max(``inner_tol``, min(1e-6, residual / 100)) (and ``tol`` / 100 for equation 4), so early
+    wage steps do not pay for digits the next step discards; the final step meets the floors.
+
     Args:
         econ: the reference economy (shares, tariffs, wage bill, parameters).
         log_kappa: [n, i, j] ln κ̂ = ln[(1+τ')/(1+τ) d̂].
@@ -183,25 +192,35 @@ def find_equilibrium(
         The :class:`Equilibrium`; ``converged`` is always True (otherwise this raises).
 
     Raises:
-        SolverConvergenceError: no convergence in ``opts.max_iter`` outer iterations, or a
-            wage turned non-positive (lower ``damping``); carries the last residual vector.
+        SolverConvergenceError: no convergence in ``opts.max_iter`` outer iterations, or
+            labour demand turned non-positive (lower ``damping``); carries the last residuals.
     """
     wl = econ.wage_bill
     world = float(wl.sum())
-    log_pi = eq.log_shares(np, econ.pi)
+    log_base = eq.log_base_terms(np, eq.log_shares(np, econ.pi), log_kappa, econ.theta)
     log_w = np.zeros_like(wl)
     log_p = np.zeros_like(econ.alpha)
     x = econ.expenditure
     residual = np.inf
     excess = np.zeros_like(wl)
     history = _Anderson(opts.anderson)
-    for iteration in range(opts.max_iter + 1):
+    updates = 0  # wage steps taken
+    tight = False  # solve the inner problems to their floors regardless of the residual
+    for _ in range(opts.max_iter + 2):
+        loose = 0.0 if tight else min(1e-6, residual / 100.0)
+        inner_tol, x_tol = max(opts.inner_tol, loose), max(opts.tol / 100.0, loose)
+        exact = inner_tol == opts.inner_tol and x_tol == opts.tol / 100.0
         w_hat = np.exp(log_w)
-        log_c, log_p = _costs_and_prices(econ, log_pi, log_kappa, log_w, log_p, opts)
-        pi_new = eq.trade_shares(np, log_pi, log_kappa, log_c, log_p, econ.theta)
-        x = _expenditure(econ, pi_new, tau_new, x, w_hat * wl, deficit_new, world, opts)
-        excess = eq.trade_balance_excess(np, pi_new, tau_new, x, deficit_new)
+        log_c, log_p = _costs_and_prices(econ, log_base, log_w, log_p, inner_tol, opts)
+        pi_new = eq.trade_shares(np, log_base, log_c, log_p, econ.theta)
+        sales = eq.sales_shares(np, pi_new, tau_new)
+        revenue = eq.revenue_shares(np, pi_new, tau_new)
+        x = _expenditure(econ, sales, revenue, x, w_hat * wl, deficit_new, x_tol, opts)
+        excess = eq.trade_balance_excess(np, sales, x, deficit_new)
         residual = float(np.max(np.abs(excess))) / world
+        if residual <= opts.tol and not exact:
+            tight = True  # re-solve the inner problems to their floors at the same wages
+            continue
         if residual <= opts.tol:
             return Equilibrium(
                 w_hat=w_hat,
@@ -211,22 +230,23 @@ def find_equilibrium(
                 tariff=tau_new,
                 expenditure=x,
                 deficit=deficit_new,
-                iterations=iteration,
+                iterations=updates,
                 max_residual=residual,
                 converged=True,
             )
-        if iteration == opts.max_iter:
+        if updates == opts.max_iter:
             break
         demand_ratio = 1.0 - excess / (w_hat * wl)  # labour demand / wage bill
         if not np.all(demand_ratio > 0):
             raise SolverConvergenceError(
                 "labour demand turned non-positive; lower the damping",
-                iterations=iteration,
+                iterations=updates,
                 max_residual=residual,
                 residuals=excess / world,
             )
         log_w = history.step(log_w, opts.damping * np.log(demand_ratio))
         log_w = log_w - np.log(float(np.exp(log_w) @ wl) / world)
+        updates += 1
     raise SolverConvergenceError(
         f"wage loop (equation 5) did not reach tol={opts.tol:g}",
         iterations=opts.max_iter,

@@ -103,12 +103,17 @@ def reproduce_nafta(
     t2005 = tariffs_2005 if tariffs_2005 is not None else load_cp_tariffs(2005)
     res = solve(base, nafta_tariffs(base, t2005), deficits=deficits, **solve_options)
     paper = paper_nafta()
-    country = res.to_model_result().country.set_index("region")
+    country = res.to_model_result().country
+    position = {code: k for k, code in enumerate(res.regions)}
+
+    def value_of(region: str, column: str) -> float:
+        return float(country[column].to_numpy()[position[region]])
+
     rows: list[dict[str, object]] = []
     tol = float(paper["tolerance_pp"])
     for region in NAFTA:
         for measure, value in zip(paper["measures"], paper[deficits][region], strict=True):
-            model = float(country.loc[region, _MODEL_COLUMN[measure]])
+            model = value_of(region, _MODEL_COLUMN[measure])
             diff = model - float(value)
             rows.append(
                 {
@@ -125,7 +130,7 @@ def reproduce_nafta(
                 "region": region,
                 "measure": "welfare_exact",
                 "paper": np.nan,
-                "model": float(country.loc[region, "welfare_pct"]),
+                "model": value_of(region, "welfare_pct"),
                 "diff": np.nan,
                 "within_tolerance": None,
             }
