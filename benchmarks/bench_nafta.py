@@ -40,7 +40,7 @@ from tariffsim.models.ge import solve  # noqa: E402
 from tariffsim.models.ge.validation import nafta_tariffs  # noqa: E402
 
 REPEATS = 5
-SAMPLE = Path(__file__).resolve().parents[1] / "tests" / "data" / "gegravity" / "sample_data_set.dlm"
+SAMPLE = Path(__file__).resolve().parents[1] / "tests/data/gegravity/sample_data_set.dlm"
 SIGMA = 5.0
 COEFFS = {
     "lndist": -0.3764,
