@@ -176,3 +176,26 @@ def test_vary_parsing_and_application_errors():
         apply_value(scen, parse_vary("tradecost.0=-10:0:5"), -10.0)
     changed = apply_value(scen, parse_vary("measure.test-us-steel-can.rate=0:1:0.5"), 0.5)
     assert changed.measures.add[0]["rate"] == 0.5 and not changed.measures.change
+
+
+@pytest.mark.slow
+def test_montecarlo_cli_on_local_cluster_matches_serial(scenario_file, tmp_path):
+    common = [
+        "montecarlo",
+        str(scenario_file),
+        "--draws",
+        "6",
+        "--seed",
+        "8",
+        "--batch",
+        "2",
+        "--store",
+        str(tmp_path / "s.duckdb"),
+        "--json",
+    ]
+    serial = runner.invoke(app, [*common, "--serial"])
+    dask = runner.invoke(app, [*common, "--workers", "2"])
+    assert serial.exit_code == 0 and dask.exit_code == 0, dask.output
+    s, d = json.loads(serial.output), json.loads(dask.output)
+    assert d["scheduler"] == "local:2" and s["scheduler"] == "serial"
+    assert d["bands"] == s["bands"]
