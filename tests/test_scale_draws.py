@@ -14,8 +14,12 @@ from tariffsim.scale import draw_thetas, synthetic_baseline, theta_prior
 @pytest.fixture(scope="module")
 def base():
     b = synthetic_baseline(4, 5, seed=3)
-    tradable = np.array([True, True, True, True, False])
-    return dataclasses.replace(b, tradable=tradable, theta=np.array([0.4, 4, 8, 12, 5.0]))
+    trade = b.trade.copy()
+    domestic = trade[np.arange(4), np.arange(4), 4].copy()
+    trade[:, :, 4] = 0.0  # sector 4: no international trade (θ cannot matter)
+    trade[np.arange(4), np.arange(4), 4] = domestic
+    # only theta_prior reads this baseline, so breaking its identities does not matter here
+    return dataclasses.replace(b, trade=trade, theta=np.array([0.4, 4, 8, 12, 5.0]))
 
 
 def test_same_seed_same_draws_and_prefix_stable(base):
@@ -38,7 +42,7 @@ def test_draws_positive_and_match_truncated_normal(base):
         mu, sd = prior.mean[j], prior.sd[j]
         law = stats.truncnorm((0 - mu) / sd, np.inf, loc=mu, scale=sd)
         assert stats.kstest(d[:, j], law.cdf).pvalue > 1e-3
-    # the non-traded sector is held at its point estimate
+    # the sector without international trade is held at its point estimate
     assert prior.basis[4] == "fixed"
     assert np.all(d[:, 4] == 5.0)
 

@@ -85,7 +85,7 @@ class ThetaPrior:
                 f"coefficient of variation of {self.cv:g}"
             )
         if n_fix:
-            parts.append(f"{n_fix} sector(s) are held at their point estimate")
+            parts.append(f"{n_fix} sector(s) are held at their point estimate (no trade or cv=0)")
         return (
             "θ drawn from normal distributions truncated to θ > "
             f"{self.lower:g}: " + "; ".join(parts) + "."
@@ -98,18 +98,21 @@ def theta_prior(
     standard_errors: Mapping[str, float] | None = None,
     cv: float = DEFAULT_CV,
     lower: float = 0.0,
-    vary_nontradable: bool = False,
 ) -> ThetaPrior:
     """The θ distribution for ``baseline``: its θ as means, spreads from standard errors or ``cv``.
 
     Args:
-        baseline: supplies the sector codes, the point estimates ``theta[j]`` and ``tradable[j]``.
+        baseline: supplies the sector codes, the point estimates ``theta[j]`` and the trade
+            flows.
         standard_errors: sector code -> standard error of θ (e.g. from the data manifest);
             takes precedence over ``cv`` for the sectors it names. Unknown codes are an error.
         cv: coefficient of variation σ_j = cv·μ_j for sectors without a standard error.
         lower: truncation point (θ must stay above it).
-        vary_nontradable: draw θ for non-traded sectors too. Off by default: their θ does not
-            enter the equilibrium (no trade to reallocate), so varying them only adds noise.
+
+    A sector with no international trade in the baseline (every off-diagonal flow zero) is
+    held at its point estimate: its θ does not enter the equilibrium. The ``tradable`` flag
+    is not used for this, because a baseline may flag services as non-tradable while
+    carrying their (small) trade flows, which θ does move.
     """
     if not np.isfinite(cv) or cv < 0:
         raise ValueError(f"cv must be a finite number >= 0, got {cv!r}")
@@ -120,11 +123,15 @@ def theta_prior(
             f"standard errors given for unknown sector(s) {unknown}; "
             f"allowed: {', '.join(baseline.sectors)}"
         )
+    n = baseline.n_regions
+    foreign = np.asarray(baseline.trade, dtype=np.float64).copy()
+    foreign[np.arange(n), np.arange(n), :] = 0.0
+    traded = foreign.sum(axis=(0, 1)) > 0
     mean = np.asarray(baseline.theta, dtype=np.float64).copy()
     sd = np.zeros_like(mean)
     basis: list[str] = []
     for j, code in enumerate(baseline.sectors):
-        if not (vary_nontradable or bool(baseline.tradable[j])):
+        if not traded[j]:
             basis.append("fixed")
         elif code in se:
             sd[j] = float(se[code])

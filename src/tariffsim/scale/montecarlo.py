@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -143,7 +144,9 @@ def summarise_draws(
     frame = point.frames[name]
     keys = list(KEY_COLUMNS[name])
     n_rows, n_cols = len(frame), len(columns)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        # cells that are NaN in every draw (e.g. the change of a zero flow) stay NaN, quietly
+        warnings.simplefilter("ignore", RuntimeWarning)
         q = (
             np.nanquantile(values, QUANTILES, axis=0)
             if values.shape[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -35,8 +35,10 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Solver backends a Monte Carlo or sweep can ask for. ``numpy-batch`` and ``jax`` hand a
-#: whole batch of θ draws to ``tariffsim.models.ge.solve_batch`` (JAX vmaps over it).
+#: Solver backends a Monte Carlo or sweep can ask for: ``numpy`` solves draw by draw here;
+#: ``numpy-batch`` and ``jax`` hand a whole batch of θ draws to
+#: ``tariffsim.models.ge.solve_batch`` (its numpy backend loops; JAX vmaps over the draws
+#: in one jit-compiled call, on a GPU when jax sees one).
 BACKENDS: tuple[str, ...] = ("numpy", "numpy-batch", "jax")
 
 #: Label columns of each tidy frame; every other numeric column is a result to summarise.
@@ -71,7 +73,7 @@ class Problem:
     tariff_new: FloatArray | None = None
     trade_cost_hat: FloatArray | None = None
     tariff_reference: FloatArray | None = None
-    deficits: str = "fixed"
+    deficits: Literal["fixed", "balanced"] = "fixed"
     backend: str = "numpy"
     solver_options: Mapping[str, Any] = field(default_factory=dict)
     frames: tuple[str, ...] = tuple(KEY_COLUMNS)
@@ -119,7 +121,7 @@ def _ge_solve(
         problem.baseline,
         tariff,
         d_hat,
-        deficits=problem.deficits,  # type: ignore[arg-type]
+        deficits=problem.deficits,
         theta=theta,
         **dict(problem.solver_options),
     )
@@ -184,14 +186,30 @@ def solve_batch_outputs(
         return out
     from tariffsim.models import ge
 
-    backend = "jax" if problem.backend == "jax" else "numpy"
-    batch = ge.solve_batch(  # type: ignore[attr-defined]
+    thetas_array = np.stack([np.asarray(t, dtype=np.float64) for t in thetas])
+    backend: Literal["numpy", "jax"] = "jax" if problem.backend == "jax" else "numpy"
+    options = dict(problem.solver_options)
+    new = ge.solve_batch(
         problem.baseline,
-        np.stack([np.asarray(t, dtype=np.float64) for t in thetas]),
+        thetas_array,
         problem.tariff_new,
         problem.trade_cost_hat,
         deficits=problem.deficits,
         backend=backend,
-        **dict(problem.solver_options),
+        **options,
     )
-    return [frame_values(r.to_model_result(), problem.frames) for r in batch]
+    results = [r.to_model_result() for r in new]
+    if problem.tariff_reference is not None:
+        from tariffsim.scenarios import relative_to
+
+        ref = ge.solve_batch(
+            problem.baseline,
+            thetas_array,
+            problem.tariff_reference,
+            None,
+            deficits=problem.deficits,
+            backend=backend,
+            **options,
+        )
+        results = [relative_to(n, r.to_model_result()) for n, r in zip(results, ref, strict=True)]
+    return [frame_values(r, problem.frames) for r in results]
