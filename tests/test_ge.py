@@ -237,3 +237,19 @@ def test_bad_inputs_raise_named_errors() -> None:
         solve(base, theta=np.ones(base.n_sectors + 1))
     with pytest.raises(ValueError, match="damping"):
         solve(base, damping=1.5)
+
+
+def test_decomposition_is_exact_to_first_order() -> None:
+    """For a small shock ToT + VoT + Tech equals the exact welfare change up to O(shock²)."""
+    base = solve(random_baseline(seed=16)).to_baseline()
+    rng = np.random.default_rng(3)
+    tau1 = base.tariff + 1e-4 * rng.uniform(-1.0, 1.0, size=base.tariff.shape)
+    np.clip(tau1, 0.0, None, out=tau1)
+    d_hat = 1.0 + 1e-4 * rng.uniform(-1.0, 1.0, size=base.trade.shape)
+    res = solve(base, tau1, d_hat, tol=1e-14)
+    country = res.to_model_result().country
+    exact = country["welfare_pct"].to_numpy()
+    residual = country["decomp_residual_pct"].to_numpy()
+    np.testing.assert_allclose(residual, exact - country["welfare_decomp_pct"].to_numpy())
+    assert np.abs(exact).max() > 1e-4  # the shock moves welfare (in %)
+    assert np.abs(residual).max() < 1e-3 * np.abs(exact).max()

@@ -15,7 +15,12 @@ evaluated discretely at the reference values: d ln c → ĉ − 1 and M d ln M �
 ToT_ni^j = [E_ni^j (ĉ_n^j − 1) − M_ni^j (ĉ_i^j − 1)] / I_n, VoT_ni^j = τ_ni^j (M'_ni^j −
 M_ni^j ĉ_i^j) / I_n and Tech_ni^j = −(1 + τ_ni^j) M_ni^j (d̂_ni^j − 1) / I_n (all × 100).
 CP's tables report welfare as ToT + VoT (``welfare_decomp_pct``); ``welfare_pct`` is the
-exact Î/P̂ − 1, which differs from it by second-order terms.
+exact Î/P̂ − 1. The difference (``decomp_residual_pct``) is of second order in the shock but not
+small for large tariff changes: the VoT term prices the change in import volumes at the
+*initial* tariff, so it misses the deadweight loss of a new tariff wedge (for NAFTA it makes
+Mexico's ToT + VoT 1.31% against an exact 0.01%; for a 25% U.S. tariff on Canada and Mexico it
+gives the U.S. +0.2% against an exact −0.07%). Use ``welfare_pct`` as the welfare number and
+the decomposition for its direction by partner and sector.
 """
 
 from __future__ import annotations
@@ -299,6 +304,7 @@ class GEResult:
                 "tariff_revenue_new": self.tariff_revenue_new,
                 "tech_pct": tech_n,
                 "welfare_decomp_pct": tot_n + vot_n + tech_n,
+                "decomp_residual_pct": 100.0 * (self.welfare_hat - 1.0) - (tot_n + vot_n + tech_n),
                 "wage_pct": 100.0 * (self.w_hat - 1.0),
                 "income_pct": 100.0 * (self.income_new / self.income_base - 1.0),
             }
