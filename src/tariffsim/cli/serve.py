@@ -1,0 +1,44 @@
+"""``tariffsim serve``: start the local dashboard (bound to 127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tariffsim.cli.main import app
+
+__all__ = ["serve"]
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option("--host", help="Interface to bind; the default serves this machine only.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
+    store: Annotated[
+        Path | None,
+        typer.Option("--store", help="Results store file (default: the user data directory)."),
+    ] = None,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the address as JSON before serving.")
+    ] = False,
+) -> None:
+    """Serve the dashboard: tariff timeline, scenarios, run comparison and downloads.
+
+    Every asset (plotly.js included) is served by the app itself, so it works offline.
+    """
+    from tariffsim.dashboard import create_app
+    from tariffsim.store import default_store_path
+
+    dash_app = create_app(store_path=store)
+    url = f"http://{host}:{port}/"
+    where = str(store if store is not None else default_store_path())
+    if json_out:
+        typer.echo(json.dumps({"url": url, "store": where}))
+    else:
+        typer.echo(f"tariffsim dashboard on {url} (results store {where}; Ctrl+C stops)")
+    dash_app.run(host=host, port=port, debug=False, dev_tools_disable_version_check=True)

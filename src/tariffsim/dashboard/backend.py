@@ -1,0 +1,580 @@
+"""The dashboard's only door to the library: measures, scenarios, models, store and reports.
+
+Every number the dashboard shows comes from a call made here into :mod:`tariffsim.measures`,
+:mod:`tariffsim.scenarios`, :mod:`tariffsim.store` or :mod:`tariffsim.report`; the pages only
+lay results out. Nothing here re-implements a model, a stacking rule or a store operation.
+
+The form on the scenario page is kept as plain strings (:class:`FormState`) and turned into a
+scenario by :meth:`Backend.scenario_from_form`, which validates it with the same pydantic
+schema as scenario files and reports every problem under the id of the form field it belongs
+to (:class:`FormError`), so the page can print it beside that field and run nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+import threading
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import tomli_w
+from pydantic import ValidationError
+
+from tariffsim.data.baseline import Baseline
+from tariffsim.errors import ScenarioError, StoreError
+from tariffsim.measures import Measure, Timeline, etr_series
+from tariffsim.models.result import ModelResult
+from tariffsim.store import ResultsStore
+
+__all__ = [
+    "ETR_END",
+    "ETR_START",
+    "Backend",
+    "FormError",
+    "FormState",
+    "MeasureRow",
+    "RunOutcome",
+    "ShockRow",
+]
+
+#: Span of the ETR chart on the timeline page: the 2025–26 record of the shipped timeline.
+ETR_START = dt.date(2025, 1, 1)
+ETR_END = dt.date(2026, 3, 31)
+
+
+class FormError(ScenarioError):
+    """The scenario form has bad values; ``fields`` maps form-field ids to their messages.
+
+    Field ids: ``scen-date``, ``scen-deficits``, ``m-<part>:<measure id>`` (part = on, rate,
+    start, end), ``s-<part>:<row>`` (part = importer, exporter, sectors, pct) and ``form`` for
+    a problem that belongs to no single field.
+    """
+
+    def __init__(self, fields: dict[str, str]):
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{k}: {v}" for k, v in self.fields.items()))
+
+
+@dataclass
+class MeasureRow:
+    """One measure in the form, as the user sees and edits it (values as typed)."""
+
+    id: str
+    on: bool = True
+    rate: str = ""
+    start: str = ""
+    end: str = ""
+    title: str = ""
+    status: str = ""
+
+
+@dataclass
+class ShockRow:
+    """One trade-cost shock in the form: importer, exporter, sectors and percent change.
+
+    ``both`` applies the shock in both directions (the scenario format's ``between``).
+    """
+
+    importer: str = ""
+    exporter: str = ""
+    sectors: str = ""
+    pct: str = ""
+    both: bool = False
+
+
+@dataclass
+class FormState:
+    """The scenario form: the shipped scenario it starts from and the user's edits."""
+
+    base: str
+    model: str = "ge"
+    deficits: str = "fixed"
+    reference_date: str = ""
+    description: str = ""
+    measures: list[MeasureRow] = field(default_factory=list)
+    shocks: list[ShockRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """A run stored by the dashboard: its id, whether a stored identical run was reused."""
+
+    run_id: str
+    reused: bool
+    result: ModelResult
+    seconds: float
+    scenario_name: str
+
+
+class Backend:
+    """Library access for one dashboard: a results store plus cached timeline and baseline.
+
+    Args:
+        store_path: results store file; ``None`` for the default store
+            (:func:`tariffsim.store.default_store_path`).
+        timeline: measures timeline of the timeline page; ``None`` for the shipped one.
+        native_baseline: native baseline for the rate table and ETR weights; ``None`` for
+            ``load_baseline("wiod2011")``.
+
+    The timeline, the native baseline and the ETR series are computed once, lazily, under a
+    lock (the server answers requests from several threads).
+    """
+
+    def __init__(
+        self,
+        store_path: str | Path | None = None,
+        *,
+        timeline: Timeline | None = None,
+        native_baseline: Baseline | None = None,
+    ):
+        self.store = ResultsStore(store_path)
+        self._lock = threading.Lock()
+        self._timeline = timeline
+        self._native = native_baseline
+        self._etr: pd.DataFrame | None = None
+        self._model_codes_cache: tuple[list[str], list[str]] | None = None
+        self._shipped: Timeline | None = None
+
+    # ------------------------------------------------------------------ shared objects
+    @property
+    def store_location(self) -> str:
+        """The results store file, for display."""
+        return str(self.store.path)
+
+    def timeline(self) -> Timeline:
+        """The shipped measures timeline (loaded once)."""
+        with self._lock:
+            if self._timeline is None:
+                self._timeline = Timeline.default()
+            return self._timeline
+
+    def native_baseline(self) -> Baseline:
+        """The native (unaggregated) wiod2011 baseline the rate table and ETR weights use."""
+        with self._lock:
+            if self._native is None:
+                from tariffsim.data import load_baseline
+
+                self._native = load_baseline("wiod2011")
+            return self._native
+
+    # ------------------------------------------------------------------ timeline page
+    def native_regions(self) -> list[str]:
+        """Region codes of the native baseline (the rate table's importer/exporter choices)."""
+        return list(self.native_baseline().regions)
+
+    def etr_frame(self) -> pd.DataFrame:
+        """Daily ETR series of the shipped timeline over [ETR_START, ETR_END] (computed once)."""
+        timeline, base = self.timeline(), self.native_baseline()
+        with self._lock:
+            if self._etr is None:
+                self._etr = etr_series(timeline, ETR_START, ETR_END, base)
+            return self._etr
+
+    def etr_weights_note(self) -> str:
+        """Which import weights the ETR series uses (shown under the chart)."""
+        base = self.native_baseline()
+        return (
+            f"U.S. imports by partner and sector in the {base.name} baseline ({base.year}, "
+            f"{base.units}), fixed over time (pre-substitution)."
+        )
+
+    def etr_figure(self) -> go.Figure:
+        """ETR lines (U.S. on Canada, Mexico, all partners) and measures as events below."""
+        from tariffsim.dashboard.figures import etr_with_events
+
+        return etr_with_events(self.etr_frame(), self.timeline().events())
+
+    def rate_table(self, date: dt.date, importer: str, exporter: str) -> pd.DataFrame:
+        """Effective rate (%) of every native sector for one importer and exporter on a date."""
+        base = self.native_baseline()
+        n, i = base.region_index(importer), base.region_index(exporter)
+        rates = self.timeline().rates_on(date, base)[n, i, :]
+        return pd.DataFrame({"sector": list(base.sectors), "rate_pct": (100.0 * rates).round(2)})
+
+    def explain_text(self, importer: str, exporter: str, sector: str, date: dt.date) -> str:
+        """The timeline's audit trail of one native cell, rendered as text."""
+        return (
+            self.timeline()
+            .explain(importer, exporter, sector, date, self.native_baseline())
+            .render()
+        )
+
+    # ------------------------------------------------------------------ results store
+    def runs_frame(self) -> pd.DataFrame:
+        """Stored model runs, newest first (id, scenario, model, baseline, time, seconds)."""
+        runs = self.store.list_runs(kind="run")
+        cols = ["run_id", "scenario_name", "model", "baseline", "created_at", "seconds"]
+        out = runs.loc[:, cols].copy()
+        out["created_at"] = out["created_at"].astype(str).str.slice(0, 19)
+        return out
+
+    def run_label(self, run_id: str) -> str:
+        """Short description of a stored run: scenario, model, time and id."""
+        runs = self.runs_frame()
+        row = runs[runs["run_id"] == run_id]
+        if row.empty:
+            raise StoreError(f"no run {run_id!r} in results store {self.store.path}")
+        r = row.iloc[0]
+        return f"{r['scenario_name']} · {str(r['model']).upper()} · {r['created_at']} · {run_id}"
+
+    def run_options(self) -> list[dict[str, str]]:
+        """Dropdown options of the stored model runs, newest first."""
+        runs = self.runs_frame()
+        return [
+            {
+                "label": f"{r.scenario_name} · {str(r.model).upper()} · {r.created_at} · "
+                f"{r.run_id}",
+                "value": str(r.run_id),
+            }
+            for r in runs.itertuples()
+        ]
+
+    def load_run(self, run_id: str) -> ModelResult:
+        """A stored run read back as the model result it was saved from."""
+        return self.store.load(run_id).to_model_result()
+
+    def export(self, run_id: str, kind: str) -> bytes:
+        """Bytes of a download: ``csv``/``parquet`` zip of the run's tables, or the HTML report.
+
+        Tables come from :meth:`ResultsStore.export`; the report from :mod:`tariffsim.report`.
+        """
+        with tempfile.TemporaryDirectory(prefix="tariffsim-dl-") as tmp:
+            if kind in ("csv", "parquet"):
+                files = self.store.export(run_id, tmp, fmt="csv" if kind == "csv" else "parquet")
+                buf = io.BytesIO()
+                with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                    for path in files:
+                        zf.write(path, arcname=path.name)
+                return buf.getvalue()
+            if kind == "html":
+                return self._report_html(run_id, Path(tmp))
+        raise StoreError(f"unknown download kind {kind!r}; allowed: csv, parquet, html")
+
+    def _report_html(self, run_id: str, out: Path) -> bytes:
+        """The run's self-contained HTML report (``tariffsim.report.write_report``).
+
+        The ETR chart of the scenario's timeline is included when the stored text is a
+        scenario (runs stored by other tools may carry other text; they get no ETR chart).
+        """
+        from tariffsim.report import scenario_etr, write_report
+
+        run = self.store.load(run_id)
+        try:
+            etr = scenario_etr(str(run.meta["scenario_toml"]))
+        except ScenarioError:
+            etr = None
+        paths = write_report(
+            run.to_model_result(), {**run.meta, "run_id": run.run_id}, out, etr=etr
+        )
+        return paths["report.html"].read_bytes()
+
+    # ------------------------------------------------------------------ scenarios
+    def shipped_scenarios(self) -> list[str]:
+        """Names of the shipped scenarios, the status quo first."""
+        from tariffsim.scenarios import list_shipped_scenarios
+
+        names = [str(n) for n in list_shipped_scenarios()]
+        return sorted(names, key=lambda n: (n != "status-quo", n))
+
+    def _model_codes(self) -> tuple[list[str], list[str]]:
+        with self._lock:
+            if self._model_codes_cache is None:
+                from tariffsim.data import load_baseline
+
+                agg = load_baseline("wiod2011", regions="na7", sectors="na19")
+                self._model_codes_cache = (list(agg.regions), list(agg.sectors))
+            return self._model_codes_cache
+
+    def model_regions(self) -> list[str]:
+        """Region codes of the scenarios' default aggregation (na7; the shock rows' choices)."""
+        return self._model_codes()[0]
+
+    def model_sectors(self) -> list[str]:
+        """Sector codes of the scenarios' default aggregation (na19)."""
+        return self._model_codes()[1]
+
+    def shipped_timeline(self) -> Timeline:
+        """The shipped timeline scenarios start from (``measures.timeline = "shipped"``)."""
+        with self._lock:
+            if self._shipped is None:
+                self._shipped = Timeline.default()
+            return self._shipped
+
+    def form_for(self, name: str) -> FormState:
+        """The form filled from a shipped scenario: its date, model, measures and shocks.
+
+        Measure rows are the shipped timeline's measures (unless the scenario starts from an
+        empty timeline) and the scenario's added ones, with its removals and changes applied:
+        *on* means in force in the scenario.
+        """
+        from tariffsim.scenarios import load_scenario
+
+        scen = load_scenario(name)
+        rows: list[MeasureRow] = []
+        changes = scen.measures.change
+        if scen.measures.timeline == "shipped":
+            for m in self.shipped_timeline().measures:
+                eff = m.model_dump(mode="json") | _json_values(changes.get(m.id, {}))
+                on = m.id not in scen.measures.remove and eff["status"] == "in_force"
+                rows.append(_row(eff, on))
+        for added in scen.measures.add:
+            eff = _json_values(added)
+            rows.append(_row(eff, eff.get("status") == "in_force"))
+        shocks = []
+        for s in scen.trade_costs:
+            imp, exp = s.between if s.between is not None else (s.importer or "", s.exporter or "")
+            sectors = "" if tuple(s.sectors) == ("*",) else ", ".join(s.sectors)
+            shocks.append(
+                ShockRow(
+                    importer=imp,
+                    exporter=exp,
+                    sectors=sectors,
+                    pct=f"{s.change_pct:g}",
+                    both=s.between is not None,
+                )
+            )
+        return FormState(
+            base=name,
+            model=scen.model,
+            deficits=scen.deficits,
+            reference_date=scen.tariffs.date.isoformat(),
+            description=" ".join(p for p in (scen.question, scen.description) if p),
+            measures=rows,
+            shocks=shocks,
+        )
+
+    def scenario_from_form(self, form: FormState) -> Any:
+        """Validate the form with the scenario and measure schemas; return the ``Scenario``.
+
+        The form is turned into the scenario file format relative to the shipped scenario it
+        started from: measures switched off are removed, measures switched on that are not in
+        force get ``status = "in_force"``, edited rates and dates become ``measures.change``
+        entries, each checked by the measure schema (``Measure``); the whole is checked by the
+        ``Scenario`` schema, written as TOML and read back with ``Scenario.from_toml_text`` —
+        exactly what a file goes through. An unedited form gives the shipped scenario itself.
+        The model (PE/GE) is not part of the text: :meth:`run` takes it, as ``tariffsim run
+        --model`` does. Raises :class:`FormError` naming every bad field.
+        """
+        from tariffsim.scenarios import Scenario, load_scenario
+
+        base = load_scenario(form.base)
+        data: dict[str, Any] = base.model_dump()
+        errors: dict[str, str] = {}
+        data["deficits"] = form.deficits
+        data["tariffs"] = {"date": form.reference_date.strip()}
+
+        shipped = (
+            {m.id: m for m in self.shipped_timeline().measures}
+            if base.measures.timeline == "shipped"
+            else {}
+        )
+        added = {str(a.get("id", "")): dict(a) for a in base.measures.add}
+        remove: list[str] = []
+        change: dict[str, dict[str, Any]] = {}
+        add: list[dict[str, Any]] = []
+        for row in form.measures:
+            if row.id in shipped:
+                orig = shipped[row.id]
+                current = orig.model_dump()
+                if not row.on:
+                    if orig.status.value == "in_force":
+                        remove.append(row.id)
+                    continue
+                upd: dict[str, Any] = {}
+                if orig.status.value != "in_force":
+                    upd["status"] = "in_force"
+                upd |= _edits(row, orig.model_dump(mode="json"), errors)
+                if not upd:
+                    continue
+                checked = _check_measure(current | upd, row.id, errors)
+                if checked is not None:
+                    change[row.id] = {k: getattr(checked, k) for k in upd}
+            elif row.id in added:
+                if not row.on:
+                    continue
+                spec = added[row.id] | _edits(row, _json_values(added[row.id]), errors)
+                checked = _check_measure(spec, row.id, errors)
+                if checked is not None:
+                    add.append(checked.model_dump(exclude={"origin"}, exclude_defaults=True))
+            else:
+                errors[f"m-on:{row.id}"] = f"unknown measure {row.id!r}"
+        data["measures"] = {
+            "timeline": base.measures.timeline,
+            "remove": remove,
+            "change": change,
+            "add": add,
+        }
+
+        shocks: list[dict[str, Any]] = []
+        rows_of_shock: list[int] = []
+        for k, s in enumerate(form.shocks):
+            if not any((s.importer, s.exporter, s.sectors.strip(), s.pct.strip())):
+                continue
+            shock: dict[str, Any] = {"change_pct": s.pct.strip() or None}
+            if s.both:
+                shock["between"] = [s.importer or None, s.exporter or None]
+            else:
+                shock["importer"], shock["exporter"] = s.importer or None, s.exporter or None
+            codes = [c.strip() for c in s.sectors.split(",") if c.strip()]
+            unknown = [c for c in codes if c not in self.model_sectors()]
+            if unknown:
+                errors[f"s-sectors:{k}"] = (
+                    f"unknown sector {unknown[0]!r}; allowed: {', '.join(self.model_sectors())}"
+                )
+            shock["sectors"] = codes or ["*"]
+            shocks.append({key: v for key, v in shock.items() if v is not None})
+            rows_of_shock.append(k)
+        data["trade_costs"] = shocks
+
+        try:
+            checked_scen = Scenario.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                key = _scenario_field(tuple(err["loc"]), rows_of_shock)
+                msg = str(err["msg"]).removeprefix("Value error, ")
+                errors.setdefault(
+                    key,
+                    f"{msg} (value {err.get('input')!r})"
+                    if not isinstance(err.get("input"), dict | list)
+                    else msg,
+                )
+            checked_scen = None
+        if errors:
+            raise FormError(errors)
+        assert checked_scen is not None
+        if checked_scen.model_dump() == base.model_dump():
+            return base  # unchanged: the shipped text itself, so stored runs are reused
+        name = f"{base.name}-edited"
+        text = tomli_w.dumps(_drop_none(checked_scen.model_dump() | {"name": name}))
+        return Scenario.from_toml_text(text, source="<dashboard form>")
+
+    def scenario_from_request(self, payload: dict[str, Any]) -> Any:
+        """The scenario of a JSON request: ``{"scenario": NAME}`` or ``{"toml": TEXT}``."""
+        from tariffsim.scenarios import Scenario, load_scenario
+
+        if isinstance(payload.get("toml"), str):
+            return Scenario.from_toml_text(payload["toml"], source="<api request>")
+        if isinstance(payload.get("scenario"), str):
+            return load_scenario(payload["scenario"])
+        raise ScenarioError(
+            "request: give 'scenario' (a shipped scenario name) or 'toml' (scenario text)"
+        )
+
+    def run(self, scenario: Any, *, model: str | None = None) -> RunOutcome:
+        """Solve a scenario and store it, or reuse an identical stored run.
+
+        Goes through :func:`tariffsim.scenarios.run_and_store`, the path the CLI uses too, so
+        a run made in either is found again by the other.
+        """
+        from tariffsim.scenarios import run_and_store
+
+        if model is not None and model not in ("ge", "pe"):
+            raise ScenarioError(f"model {model!r} is not known; allowed: ge, pe")
+        done = run_and_store(scenario, self.store, model=model)
+        return RunOutcome(done.run_id, done.reused, done.result, done.seconds, scenario.name)
+
+    @staticmethod
+    def describe_run(outcome: RunOutcome) -> str:
+        """One line on a run: id, model, solver diagnostics and time (or that it was reused)."""
+        d = outcome.result.diagnostics
+        parts = [f"Run {outcome.run_id}: {outcome.scenario_name}, {outcome.result.model.upper()}"]
+        if outcome.result.model == "ge":
+            if "converged" in d:
+                parts.append(f"converged={d['converged']}")
+            if "iterations" in d:
+                parts.append(f"{d['iterations']} iterations")
+            if "max_residual" in d:
+                parts.append(f"max residual {float(d['max_residual']):.1e}")
+        parts.append(
+            "reused from the results store"
+            if outcome.reused
+            else f"solved in {outcome.seconds:.2f} s"
+        )
+        return "; ".join(parts)
+
+
+def _fmt(value: Any) -> str:
+    """A field value as the form shows it (rates with up to 6 significant digits)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def _json_values(spec: dict[str, Any]) -> dict[str, Any]:
+    """Dates and enums of a measure dictionary as plain strings (other values unchanged)."""
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in spec.items()}
+
+
+def _row(spec: dict[str, Any], on: bool) -> MeasureRow:
+    """A form row from a measure in the file format (JSON values)."""
+    return MeasureRow(
+        id=str(spec.get("id", "")),
+        on=on,
+        rate=_fmt(spec.get("rate")),
+        start=_fmt(spec.get("start")),
+        end=_fmt(spec.get("end")),
+        title=str(spec.get("title", "")),
+        status=str(spec.get("status", "")),
+    )
+
+
+def _edits(row: MeasureRow, current: dict[str, Any], errors: dict[str, str]) -> dict[str, Any]:
+    """The rate/start/end values a user changed in a measure row, as typed."""
+    upd: dict[str, Any] = {}
+    for part in ("rate", "start", "end"):
+        typed = str(getattr(row, part)).strip()
+        if typed == _fmt(current.get(part)):
+            continue
+        if not typed:
+            errors[f"m-{part}:{row.id}"] = (
+                "an end date cannot be removed by a scenario; give a later date"
+                if part == "end"
+                else f"{part} is required"
+            )
+            continue
+        upd[part] = typed
+    return upd
+
+
+def _check_measure(spec: dict[str, Any], mid: str, errors: dict[str, str]) -> Measure | None:
+    """Validate a measure with the measure-file schema; file its errors under the row's fields."""
+    try:
+        return Measure.model_validate(spec)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err["loc"]
+            part = str(loc[0]) if loc and loc[0] in ("rate", "start", "end") else "start"
+            msg = str(err["msg"]).removeprefix("Value error, ")
+            errors.setdefault(f"m-{part}:{mid}", f"{part}: {msg}")
+        return None
+
+
+def _scenario_field(loc: tuple[Any, ...], rows_of_shock: list[int]) -> str:
+    """The form field of a ``Scenario`` validation error location."""
+    if loc[:1] == ("tariffs",):
+        return "scen-date"
+    if loc[:1] == ("deficits",):
+        return "scen-deficits"
+    if loc[:1] == ("trade_costs",) and len(loc) > 1 and isinstance(loc[1], int):
+        row = rows_of_shock[loc[1]]
+        name = str(loc[2]) if len(loc) > 2 else ""
+        part = {"sectors": "sectors", "change_pct": "pct"}.get(name, "importer")
+        return f"s-{part}:{row}"
+    return "form"
+
+
+def _drop_none(value: Any) -> Any:
+    """A nested structure without None values (TOML has no null)."""
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value if v is not None]
+    return value

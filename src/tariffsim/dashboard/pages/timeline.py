@@ -1,0 +1,182 @@
+"""Page 1, tariff timeline: ETR series and measures as events, the rate table, the audit trail.
+
+Everything shown comes from :mod:`tariffsim.measures` through the :class:`Backend`: the daily
+import-weighted effective tariff rate of the U.S. on Canada, on Mexico and overall
+(``etr_series``), the measures' start and end dates (``Timeline.events``), the effective rate
+of every sector for a picked importer and exporter on a picked date (``Timeline.rates_on`` on
+the native, unaggregated baseline, so each row is a cell the timeline can ``explain``), and the
+``explain`` audit trail of the row the user clicks.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, dcc, html
+
+from tariffsim.dashboard.backend import Backend
+from tariffsim.dashboard.components import DataTable, field, parse_date
+from tariffsim.errors import TariffsimError
+from tariffsim.measures.codes import NATIVE_REGIONS
+
+__all__ = ["layout", "register"]
+
+DEFAULT_DATE = "2025-10-01"
+
+
+def layout(backend: Backend) -> list[Any]:
+    """Controls, the ETR chart, the rate table and the explain box."""
+    return [
+        html.H2("Tariff timeline"),
+        html.P(
+            "Import-weighted effective U.S. tariff rate (ETR) on Canada, on Mexico and on all "
+            "partners, with each measure's start and end as events.",
+            className="ts-note",
+        ),
+        html.P(id="etr-weights", className="ts-note"),
+        html.Div(id="etr-error", className="ts-error"),
+        dcc.Loading(dcc.Graph(id="etr-graph"), type="circle"),
+        html.Div(
+            [
+                html.H3("Effective rates on a date"),
+                html.Div(
+                    [
+                        field(
+                            "Date (YYYY-MM-DD)",
+                            dcc.Input(
+                                id="rates-date", type="text", value=DEFAULT_DATE, debounce=True
+                            ),
+                            "rates-date-error",
+                        ),
+                        field(
+                            "Importer",
+                            dcc.Dropdown(
+                                id="rates-importer",
+                                options=list(NATIVE_REGIONS),
+                                value="USA",
+                                clearable=False,
+                            ),
+                        ),
+                        field(
+                            "Exporter",
+                            dcc.Dropdown(
+                                id="rates-exporter",
+                                options=list(NATIVE_REGIONS),
+                                value="CAN",
+                                clearable=False,
+                            ),
+                        ),
+                    ],
+                    className="ts-row",
+                ),
+                html.P(
+                    "Click a row to see how its rate is built (measures, stacking, exemptions).",
+                    className="ts-note",
+                ),
+                html.Div(
+                    [
+                        html.Div(
+                            DataTable(
+                                id="rates-table",
+                                columns=[
+                                    {"name": "Sector", "id": "sector"},
+                                    {"name": "Effective rate, %", "id": "rate_pct"},
+                                ],
+                                data=[],
+                                page_size=40,
+                                style_cell={"fontSize": "0.85rem", "padding": "2px 6px"},
+                                style_table={"maxWidth": "28rem"},
+                            ),
+                            className="ts-col",
+                        ),
+                        html.Div(
+                            [
+                                html.H3(id="explain-title"),
+                                html.Pre(id="explain-text", className="ts-audit"),
+                            ],
+                            className="ts-col",
+                        ),
+                    ],
+                    className="ts-row ts-row-top",
+                ),
+            ],
+            className="ts-card",
+        ),
+    ]
+
+
+def register(app: dash.Dash, backend: Backend) -> None:
+    """Callbacks: date/importer/exporter -> rate table; row -> explain; chart click -> date."""
+
+    @app.callback(
+        Output("etr-graph", "figure"),
+        Output("etr-weights", "children"),
+        Output("etr-error", "children"),
+        Input("url", "pathname"),
+        State("etr-graph", "figure"),
+    )
+    def _chart(pathname: str | None, shown: dict[str, Any] | None) -> tuple[Any, ...]:
+        if (pathname or "/") != "/" or (shown and shown.get("data")):
+            return (dash.no_update,) * 3
+        try:
+            return backend.etr_figure(), "Weights: " + backend.etr_weights_note(), ""
+        except TariffsimError as exc:
+            return {}, "", str(exc)
+
+    @app.callback(
+        Output("rates-table", "data"),
+        Output("rates-date-error", "children"),
+        Output("rates-table", "active_cell"),
+        Input("rates-date", "value"),
+        Input("rates-importer", "value"),
+        Input("rates-exporter", "value"),
+    )
+    def _rates(date_text: str | None, importer: str, exporter: str) -> tuple[Any, str, None]:
+        if not importer or not exporter:
+            return dash.no_update, "", None
+        day = parse_date(date_text)
+        if day is None:
+            return dash.no_update, f"not a date: {date_text!r} (expected YYYY-MM-DD)", None
+        try:
+            table = backend.rate_table(day, importer, exporter)
+        except TariffsimError as exc:
+            return [], str(exc), None
+        return table.to_dict(orient="records"), "", None
+
+    @app.callback(
+        Output("explain-title", "children"),
+        Output("explain-text", "children"),
+        Input("rates-table", "active_cell"),
+        State("rates-table", "data"),
+        State("rates-date", "value"),
+        State("rates-importer", "value"),
+        State("rates-exporter", "value"),
+    )
+    def _explain(
+        cell: dict[str, Any] | None,
+        rows: list[dict[str, Any]],
+        date_text: str | None,
+        importer: str,
+        exporter: str,
+    ) -> tuple[str, str]:
+        day = parse_date(date_text)
+        if not cell or day is None or not rows:
+            return "Audit trail", "Pick a row of the table."
+        sector = str(rows[cell["row"]]["sector"])
+        title = f"{importer} on {exporter}, {sector}, {day.isoformat()}"
+        try:
+            return title, backend.explain_text(importer, exporter, sector, day)
+        except TariffsimError as exc:
+            return title, str(exc)
+
+    @app.callback(
+        Output("rates-date", "value"),
+        Input("etr-graph", "clickData"),
+        prevent_initial_call=True,
+    )
+    def _date_from_chart(click: dict[str, Any] | None) -> Any:
+        if not click or not click.get("points"):
+            return dash.no_update
+        day = parse_date(str(click["points"][0].get("x", ""))[:10])
+        return day.isoformat() if day else dash.no_update

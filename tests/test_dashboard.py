@@ -1,0 +1,189 @@
+"""Dashboard tests without a browser: offline asset serving, endpoints, form validation, CLI.
+
+The browser tests (tests/test_dashboard_browser.py) drive the pages; these check the server
+side in-process with Flask's test client, plus the bounded concurrent load test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+import time
+import urllib.request
+import zipfile
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tariffsim.cli.main import app as cli_app
+from tariffsim.dashboard import create_app
+from tariffsim.dashboard.backend import Backend, FormError
+from tariffsim.dashboard.server import serve_in_thread
+from tariffsim.store import ResultsStore
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dash") / "results.duckdb"
+
+
+@pytest.fixture(scope="module")
+def client(store_path: Path) -> Any:
+    return create_app(store_path=store_path).server.test_client()
+
+
+def _resource_urls(index_html: str) -> list[str]:
+    return re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', index_html)
+
+
+def test_index_loads_only_local_assets(client: Any) -> None:
+    index = client.get("/")
+    assert index.status_code == 200
+    text = index.get_data(as_text=True)
+    urls = _resource_urls(text)
+    assert urls, "the index page lists its scripts"
+    external = [u for u in urls if u.startswith(("http:", "https:", "//"))]
+    assert external == []
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    config = json.loads(re.search(r'id="_dash-config"[^>]*>(.*?)</script>', text, re.S).group(1))
+    assert config["serve_locally"] is True
+    assert config["disable_version_check"] is True
+    assert "plotlyjs_url" not in config
+    assert any(".css" in u and "/assets/" in u for u in urls), "stylesheet from the package"
+
+
+def test_plotly_js_is_the_installed_plotly(client: Any) -> None:
+    # Dash registers plotly.js from the installed plotly package (loaded by dcc.Graph).
+    served = client.get("/_dash-component-suites/plotly/package_data/plotly.min.js").get_data()
+    installed = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+    assert served == installed
+
+
+def test_api_run_rejects_bad_input_and_stores_nothing(client: Any, store_path: Path) -> None:
+    before = len(ResultsStore(store_path).list_runs())
+    assert client.post("/api/run", data="not json").status_code == 400
+    resp = client.post("/api/run", json={"scenario": "no-such-scenario"})
+    assert resp.status_code == 400
+    assert "no-such-scenario" in resp.get_json()["error"]
+    resp = client.post("/api/run", json={"scenario": "status-quo", "model": "xx"})
+    assert resp.status_code == 400
+    assert len(ResultsStore(store_path).list_runs()) == before
+
+
+def test_api_run_then_downloads(client: Any) -> None:
+    from tariffsim.scenarios import load_scenario, run_scenario
+
+    resp = client.post("/api/run", json={"scenario": "status-quo", "model": "pe"})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    body = resp.get_json()
+    expected = run_scenario(load_scenario("status-quo"), model="pe").country
+    got = {r["region"]: r["welfare_pct"] for r in body["country"]}
+    for region, value in zip(expected["region"], expected["welfare_pct"], strict=True):
+        assert got[region] == pytest.approx(value, rel=1e-12, abs=1e-12)
+    run_id = body["run_id"]
+    for kind, suffix in (("csv", ".csv"), ("parquet", ".parquet")):
+        dl = client.get(f"/download/{run_id}/{kind}")
+        assert dl.status_code == 200
+        names = zipfile.ZipFile(io.BytesIO(dl.get_data())).namelist()
+        assert {f"{run_id}_{f}{suffix}" for f in ("country", "sector", "trade")} <= set(names)
+    report = client.get(f"/download/{run_id}/html")
+    assert report.status_code == 200
+    assert "attachment" in report.headers["Content-Disposition"]
+    assert client.get(f"/download/{run_id}/xlsx").status_code == 404
+    assert client.get("/download/nosuchrun/csv").status_code == 404
+
+
+def test_form_bad_values_are_reported_by_field(store_path: Path) -> None:
+    backend = Backend(store_path)
+    form = backend.form_for("status-quo")
+    first = form.measures[0]
+    first.rate = "-0.25"
+    form.reference_date = "2025-02-30"
+    with pytest.raises(FormError) as err:
+        backend.scenario_from_form(form)
+    fields = err.value.fields
+    assert "scen-date" in fields
+    assert f"m-rate:{first.id}" in fields
+
+
+def test_form_roundtrip_gives_the_shipped_scenario(store_path: Path) -> None:
+    from tariffsim.scenarios import load_scenario, run_scenario
+
+    backend = Backend(store_path)
+    scen = backend.scenario_from_form(backend.form_for("status-quo"))
+    a = run_scenario(scen, model="pe").country
+    b = run_scenario(load_scenario("status-quo"), model="pe").country
+    assert a["welfare_pct"].tolist() == pytest.approx(b["welfare_pct"].tolist(), abs=1e-12)
+
+
+def test_serve_help_and_defaults() -> None:
+    result = CliRunner().invoke(cli_app, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--host", "--port", "--store"):
+        assert option in result.output
+    assert "127.0.0.1" in result.output
+
+
+@pytest.mark.slow
+def test_load_20_concurrent_runs(tmp_path: Path) -> None:
+    """20 concurrent scenario requests on the loopback, bounded in count and time.
+
+    Each request is a distinct scenario (the status quo under 20 names, so 20 different
+    texts), so all 20 solve and write; afterwards the store holds exactly 20 complete runs,
+    each reading back as the result its request answered.
+    """
+    from tariffsim.scenarios import load_scenario
+
+    store_file = tmp_path / "load.duckdb"
+    base = load_scenario("status-quo")
+    texts = [
+        re.sub(r'(?m)^name = ".*"$', f'name = "load-test-{k}"', base.text, count=1)
+        for k in range(20)
+    ]
+    assert all(f"load-test-{k}" in t for k, t in enumerate(texts))
+    results: list[tuple[int, dict[str, Any]]] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + 240.0
+
+    with serve_in_thread(create_app(store_path=store_file)) as url:
+
+        def _post(text: str) -> None:
+            req = urllib.request.Request(
+                url + "/api/run",
+                data=json.dumps({"toml": text, "model": "pe"}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            timeout = max(1.0, deadline - time.monotonic())
+            try:
+                with urllib.request.urlopen(req, timeout=timeout) as resp:
+                    out = (resp.status, json.loads(resp.read()))
+            except urllib.error.HTTPError as exc:
+                out = (exc.code, {"error": exc.read().decode()})
+            with lock:
+                results.append(out)
+
+        threads = [threading.Thread(target=_post, args=(t,)) for t in texts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
+        assert not any(t.is_alive() for t in threads), "requests did not finish in time"
+
+    assert len(results) == 20
+    assert [s for s, _ in results] == [200] * 20, [b for s, b in results if s != 200]
+    store = ResultsStore(store_file)
+    runs = store.list_runs()
+    assert len(runs) == 20
+    assert set(runs["run_id"]) == {b["run_id"] for _, b in results}
+    for run_id in runs["run_id"]:
+        stored = store.load(run_id).to_model_result()
+        answered = next(b for _, b in results if b["run_id"] == run_id)
+        assert stored.country["welfare_pct"].tolist() == pytest.approx(
+            [r["welfare_pct"] for r in answered["country"]], abs=1e-12
+        )

@@ -1,0 +1,219 @@
+"""End-to-end dashboard tests in Debian's headless Chromium (Playwright; no `playwright install`).
+
+The app runs in a thread on a free 127.0.0.1 port over a fresh results store. Every request the
+page makes to any host other than the loopback is aborted and recorded; each test ends by
+asserting that none was attempted, so the pages are shown to work with no network at all.
+Displayed numbers are compared with the library's own results for the same inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from tariffsim.dashboard import create_app
+from tariffsim.dashboard.server import serve_in_thread
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dash-store") / "results.duckdb"
+
+
+@pytest.fixture(scope="module")
+def base_url(store_path: Path) -> Iterator[str]:
+    with serve_in_thread(create_app(store_path=store_path)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"Debian chromium not found at {CHROMIUM}: `apt-get install chromium` to run")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page whose non-loopback requests are blocked; asserts none was attempted."""
+    blocked: list[str] = []
+    served: list[str] = []
+
+    def _route(route: Any) -> None:
+        url = route.request.url
+        host = urlparse(url).hostname or ""
+        if host in LOOPBACK:
+            served.append(url)
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.route("**/*", _route)
+    pg = context.new_page()
+    pg.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.served = served  # type: ignore[attr-defined]
+    yield pg
+    context.close()
+    assert blocked == [], f"page tried to reach the network: {blocked}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def _cell(pg: Any, table_id: str, row: int, column: str) -> str:
+    sel = f"#{table_id} tbody tr:nth-child({row + 2}) td[data-dash-column='{column}']"
+    return str(pg.locator(sel).inner_text()).strip()
+
+
+def _column(pg: Any, table_id: str, column: str) -> list[str]:
+    cells = pg.locator(f"#{table_id} td[data-dash-column='{column}']")
+    return [str(t).strip() for t in cells.all_inner_texts()]
+
+
+def test_timeline_page_offline(page: Any, base_url: str) -> None:
+    from tariffsim.data import load_baseline
+    from tariffsim.measures import Timeline
+
+    page.goto(base_url + "/")
+    page.wait_for_selector("#etr-graph .main-svg")
+    legend = page.locator("#etr-graph .legendtext").all_text_contents()
+    assert any("Canada" in t for t in legend) and any("Mexico" in t for t in legend)
+    # plotly.js and every other script came from the app itself.
+    assert any("plotly" in u and "_dash-component-suites" in u for u in page.served)
+
+    page.fill("#rates-date", "2025-10-01")
+    page.press("#rates-date", "Enter")
+    page.wait_for_selector("#rates-table td[data-dash-column='sector']")
+    sectors = _column(page, "rates-table", "sector")
+    shown = dict(zip(sectors, _column(page, "rates-table", "rate_pct"), strict=True))
+
+    base = load_baseline("wiod2011")
+    rates = Timeline.default().rates_on(dt.date(2025, 10, 1), base)
+    n, i = base.region_index("USA"), base.region_index("CAN")
+    for sector in ("METALS", "TRANSPORT_EQ", "AGR"):
+        expected = 100.0 * rates[n, i, base.sector_index(sector)]
+        assert float(shown[sector]) == pytest.approx(expected, abs=0.006)
+
+    row = sectors.index("METALS")
+    page.locator(
+        f"#rates-table tbody tr:nth-child({row + 2}) td[data-dash-column='sector']"
+    ).click()
+    page.wait_for_function(
+        "document.querySelector('#explain-text').innerText.includes('METALS')"
+        " || document.querySelector('#explain-title').innerText.includes('METALS')"
+    )
+    assert page.locator("#explain-text").inner_text().strip()
+
+
+def test_scenario_run_matches_library(page: Any, base_url: str, store_path: Path) -> None:
+    from tariffsim.scenarios import load_scenario, run_scenario
+    from tariffsim.store import ResultsStore
+
+    page.goto(base_url + "/scenario")
+    page.wait_for_selector("#scen-measures table")
+    page.locator("#scen-model label", has_text="pe").click()
+    page.click("#scen-run")
+    page.wait_for_selector("#scen-country-table td[data-dash-column='welfare_pct']")
+    page.wait_for_selector("#scen-welfare-graph .main-svg .bars")
+    # The page opens on the first shipped scenario (status quo).
+    assert "status-quo" in page.locator("#scen-pick").inner_text()
+    expected = run_scenario(load_scenario("status-quo"), model="pe").country.set_index("region")
+    regions = _column(page, "scen-country-table", "region")
+    welfare = _column(page, "scen-country-table", "welfare_pct")
+    wages = _column(page, "scen-country-table", "real_wage_pct")
+    assert set(regions) == set(expected.index)
+    for region, w, rw in zip(regions, welfare, wages, strict=True):
+        assert float(w) == pytest.approx(expected.loc[region, "welfare_pct"], abs=6e-4)
+        assert float(rw) == pytest.approx(expected.loc[region, "real_wage_pct"], abs=6e-4)
+    run_id = page.inner_text("#scen-run-id").strip()
+    stored = ResultsStore(store_path).load(run_id).to_model_result().country
+    assert stored["welfare_pct"].tolist() == pytest.approx(
+        expected.loc[stored["region"], "welfare_pct"].tolist(), abs=1e-12
+    )
+
+
+def test_bad_value_is_reported_at_its_field_and_runs_nothing(
+    page: Any, base_url: str, store_path: Path
+) -> None:
+    from tariffsim.store import ResultsStore
+
+    before = len(ResultsStore(store_path).list_runs())
+    page.goto(base_url + "/scenario")
+    page.wait_for_selector("#scen-measures table")
+    first_rate = page.locator("#scen-measures input[id*='m-rate']").first
+    first_rate.fill("-0.5")
+    page.fill("#scen-date", "2025-13-45")
+    page.click("#scen-run")
+    page.wait_for_function(
+        "document.querySelector('#scen-status').textContent.includes('Nothing was run')"
+    )
+    assert "month" in page.locator("#scen-date-error").inner_text()
+    row_error = page.locator("#scen-measures .ts-field-error").first
+    assert "greater than or equal to 0" in row_error.inner_text()
+    assert page.locator("#scen-results").text_content() == ""
+    assert len(ResultsStore(store_path).list_runs()) == before
+
+
+def test_compare_and_download(page: Any, base_url: str, store_path: Path) -> None:
+    import json
+    import urllib.request
+
+    for model in ("pe", "ge"):
+        req = urllib.request.Request(
+            base_url + "/api/run",
+            data=json.dumps({"scenario": "status-quo", "model": model}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(req, timeout=120) as resp:
+            assert resp.status == 200
+
+    page.goto(base_url + "/compare")
+    page.wait_for_selector("#cmp-table-a td[data-dash-column='welfare_pct']")
+    page.wait_for_selector("#cmp-table-b td[data-dash-column='welfare_pct']")
+    page.wait_for_selector("#cmp-graph-a .main-svg .bars")
+    page.wait_for_selector("#cmp-graph-b .main-svg .bars")
+    assert page.locator("#cmp-table-diff td").count() > 0
+
+    page.goto(base_url + "/download")
+    page.wait_for_selector("#dl-csv")
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    data = Path(info.value.path()).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert any(n.endswith("_country.csv") for n in zf.namelist())
+    with page.expect_download() as info:
+        page.click("#dl-html")
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert "<html" in html.lower()
+    assert re.search(r"<(script|link)[^>]+(src|href)=[\"'](https?:)?//", html) is None
