@@ -211,6 +211,7 @@ def test_decomposition_sums_and_frames() -> None:
     np.testing.assert_allclose((res.tot.sum(axis=(1, 2)) * res.income_base).sum(), 0.0, atol=1e-9)
     assert len(mr.frames["trade"]) == base.n_regions**2 * base.n_sectors
     assert mr.diagnostics["converged"] is True
+    assert 0.0 <= float(mr.diagnostics["identity_residual"]) < 1e-9
     ds = res.to_xarray()
     assert ds["trade_new"].dims == ("region", "partner", "sector")
     assert float(ds["w_hat"].sel(region="R0")) == pytest.approx(res.w_hat[0])

@@ -380,6 +380,7 @@ class GEResult:
                 "deficits": self.deficits,
                 "reference_iterations": self.reference_iterations,
                 "reference_gap": self.reference_gap,
+                "identity_residual": max(self.identity_residuals().values()),
                 "numeraire": "world value added of the reference equilibrium",
             },
         )
