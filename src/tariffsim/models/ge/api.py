@@ -38,9 +38,9 @@ _DEFICITS = ("fixed", "balanced")
 
 
 def _shock_array(
-    value: npt.ArrayLike | None, default: FloatArray, name: str, *, lower: float, strict: bool
+    value: npt.ArrayLike | None, default: FloatArray, name: str, *, lower: float
 ) -> FloatArray:
-    """Validate an [n, i, j] shock array against the baseline's shape and bounds."""
+    """Validate an [n, i, j] shock array: the baseline's shape, finite, every entry > ``lower``."""
     if value is None:
         return default.copy()
     arr = np.asarray(value, dtype=np.float64)
@@ -48,11 +48,9 @@ def _shock_array(
         raise ScenarioError(
             f"{name} must have shape {default.shape} (importer, exporter, sector), got {arr.shape}"
         )
-    ok = arr > lower if strict else arr >= lower
-    if not np.all(np.isfinite(arr)) or not np.all(ok):
-        bound = f"> {lower}" if strict else f">= {lower}"
+    if not np.all(np.isfinite(arr)) or not np.all(arr > lower):
         raise ScenarioError(
-            f"{name} must be finite and {bound} everywhere; min is {np.nanmin(arr)}"
+            f"{name} must be finite and > {lower} everywhere; min is {np.nanmin(arr)}"
         )
     return arr
 
@@ -146,10 +144,8 @@ class _Problem:
             raise ScenarioError(f"deficits must be one of {', '.join(_DEFICITS)}; got {deficits!r}")
         th = None if theta is None else np.asarray(theta, dtype=np.float64)
         data = Economy.from_baseline(baseline, th)
-        tau1 = _shock_array(tariff_new, data.tariff, "tariff_new", lower=-1.0, strict=True)
-        d_hat = _shock_array(
-            trade_cost_hat, np.ones_like(data.pi), "trade_cost_hat", lower=0.0, strict=True
-        )
+        tau1 = _shock_array(tariff_new, data.tariff, "tariff_new", lower=-1.0)
+        d_hat = _shock_array(trade_cost_hat, np.ones_like(data.pi), "trade_cost_hat", lower=0.0)
         opts = SolverOptions(
             tol=tol,
             damping=damping,
