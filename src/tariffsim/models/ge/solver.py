@@ -3,15 +3,17 @@
 Algorithm (CP 2015, appendix; DESIGN.md):
 
 * outer loop on wages ŵ: given ŵ, solve costs and prices, shares, and expenditure; then move
-  wages against the excess Z_n of equation 5, ŵ_n ← ŵ_n − ψ Z_n / (w_n L_n) with damping ψ
-  (ψ = 1 is the labour-market fixed point ŵ_n = Σ_j γ_n^j Y'_n^j / w_n L_n, since Z_n is
-  wage bill minus labour demand), and renormalise so world value added is the numeraire,
-  Σ_n ŵ_n w_n L_n = Σ_n w_n L_n;
+  wages against the excess Z_n of equation 5 (which, given equation 4, is wage bill minus
+  labour demand Σ_j γ_n^j Y'_n^j), in logs with damping ψ:
+  ln ŵ_n ← ln ŵ_n + ψ ln(1 − Z_n / (ŵ_n w_n L_n)), i.e. toward labour demand / wage bill
+  (ψ = 1 is the labour-market fixed point), accelerated by Anderson mixing of the last few
+  steps; then renormalise so world value added is the numeraire, Σ_n ŵ_n w_n L_n = Σ_n w_n L_n;
 * inner fixed point on (ĉ, P̂) given ŵ (equations 1-2), warm-started from the last outer step;
 * the expenditure system (equation 4) is linear in X' given ŵ and π': ``linear_solver="direct"``
   solves (I − A) X' = b densely (size NJ), ``"iterative"`` iterates X ← A X + b from the
-  previous X' to ``tol`` (A has spectral radius below one: intermediate shares plus tariff
-  revenue shares are below one).
+  previous X' (A has spectral radius below one: intermediate shares plus tariff revenue shares
+  are below one). Inner tolerances tighten with the outer residual; the accepted solution has
+  both inner problems at their floors.
 
 The public entry point is :func:`tariffsim.models.ge.solve`; this module provides the
 equilibrium search on an :class:`~tariffsim.models.ge.economy.Economy`.
