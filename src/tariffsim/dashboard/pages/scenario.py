@@ -42,18 +42,34 @@ def _measure_rows(rows: list[MeasureRow]) -> html.Table:
                             value=["on"] if row.on else [],
                         )
                     ),
-                    html.Td([html.Strong(mid), html.Br(), html.Span(row.title)]),
+                    html.Td(
+                        [html.Strong(mid), html.Br(), html.Span(row.title)],
+                        style={"maxWidth": "30rem"},
+                    ),
                     html.Td(row.status),
                     html.Td(
-                        dcc.Input(id={"type": "m-rate", "index": mid}, type="text", value=row.rate)
-                    ),
-                    html.Td(
                         dcc.Input(
-                            id={"type": "m-start", "index": mid}, type="text", value=row.start
+                            id={"type": "m-rate", "index": mid},
+                            type="text",
+                            value=row.rate,
+                            style={"width": "4.5rem"},
                         )
                     ),
                     html.Td(
-                        dcc.Input(id={"type": "m-end", "index": mid}, type="text", value=row.end)
+                        dcc.Input(
+                            id={"type": "m-start", "index": mid},
+                            type="text",
+                            value=row.start,
+                            style={"width": "7.5rem"},
+                        )
+                    ),
+                    html.Td(
+                        dcc.Input(
+                            id={"type": "m-end", "index": mid},
+                            type="text",
+                            value=row.end,
+                            style={"width": "7.5rem"},
+                        )
                     ),
                     html.Td(
                         html.Div(id={"type": "m-err", "index": mid}, className="ts-field-error")
@@ -142,7 +158,7 @@ def layout(backend: Backend) -> list[Any]:
         ),
         html.P(id="scen-description", className="ts-note"),
         html.Details(
-            [html.Summary("Measures"), html.Div(id="scen-measures")],
+            [html.Summary("Measures", id="scen-measures-toggle"), html.Div(id="scen-measures")],
             open=True,
             className="ts-card",
         ),
