@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from tariffsim.cli.main import app as cli_app
 from tariffsim.dashboard import create_app
-from tariffsim.dashboard.backend import Backend, FormError
+from tariffsim.dashboard.backend import Backend, FormError, ShockRow
 from tariffsim.dashboard.server import serve_in_thread
+from tariffsim.scenarios import list_shipped_scenarios
 from tariffsim.store import ResultsStore
 
 
@@ -102,24 +103,86 @@ def test_api_run_then_downloads(client: Any) -> None:
 def test_form_bad_values_are_reported_by_field(store_path: Path) -> None:
     backend = Backend(store_path)
     form = backend.form_for("status-quo")
-    first = form.measures[0]
-    first.rate = "-0.25"
+    rows = {m.id: m for m in form.measures}
+    rows["ieepa-can"].rate = "-0.25"
+    rows["ieepa-mex"].rate = "abc"
+    rows["s232-copper"].end = "2025-01-01"
     form.reference_date = "2025-02-30"
+    form.shocks = [
+        ShockRow("CAN", "MEX", "", "x"),
+        ShockRow("CAN", "MEX", "STEEL", "-5"),
+        ShockRow("CAN", "", "", "-5"),
+    ]
     with pytest.raises(FormError) as err:
         backend.scenario_from_form(form)
     fields = err.value.fields
-    assert "scen-date" in fields
-    assert f"m-rate:{first.id}" in fields
+    assert "day value is outside expected range" in fields["scen-date"]
+    assert "greater than or equal to 0" in fields["m-rate:ieepa-can"]
+    assert "valid number" in fields["m-rate:ieepa-mex"]
+    assert "not after start" in fields["m-start:s232-copper"]
+    assert "'x'" in fields["s-pct:0"]
+    assert "unknown sector 'STEEL'" in fields["s-sectors:1"] and "METALS" in fields["s-sectors:1"]
+    assert "importer and exporter" in fields["s-importer:2"]
+    assert set(fields) == {
+        "scen-date", "m-rate:ieepa-can", "m-rate:ieepa-mex", "m-start:s232-copper",
+        "s-pct:0", "s-sectors:1", "s-importer:2",
+    }  # fmt: skip
 
 
-def test_form_roundtrip_gives_the_shipped_scenario(store_path: Path) -> None:
-    from tariffsim.scenarios import load_scenario, run_scenario
+def test_switching_off_a_referenced_measure_pauses_it(store_path: Path) -> None:
+    """ieepa-can is named by other measures' stacking rules: off means paused, not removed."""
+    backend = Backend(store_path)
+    form = backend.form_for("status-quo")
+    next(m for m in form.measures if m.id == "ieepa-can").on = False
+    scen = backend.scenario_from_form(form)
+    assert scen.measures.remove == ()
+    assert scen.measures.change == {"ieepa-can": {"status": "paused"}}
+
+
+@pytest.mark.parametrize("name", list_shipped_scenarios())
+def test_unedited_form_gives_the_shipped_scenario(store_path: Path, name: str) -> None:
+    from tariffsim.scenarios import load_scenario
 
     backend = Backend(store_path)
-    scen = backend.scenario_from_form(backend.form_for("status-quo"))
-    a = run_scenario(scen, model="pe").country
-    b = run_scenario(load_scenario("status-quo"), model="pe").country
-    assert a["welfare_pct"].tolist() == pytest.approx(b["welfare_pct"].tolist(), abs=1e-12)
+    scen = backend.scenario_from_form(backend.form_for(name))
+    assert scen.text == load_scenario(name).text
+
+
+#: The form edits of test_form_edits_equal_the_scenario_file, written as a scenario file.
+EDITED_TOML = """
+[measures.change.s232-lumber]
+status = "paused"
+
+[measures.change.ieepa-mex-30]
+status = "in_force"
+
+[measures.change.s232-metals-base]
+rate = 0.4
+
+[[trade_costs]]
+between = ["CAN", "MEX"]
+sectors = ["METALS", "TRANSPORT_EQ"]
+change_pct = -10.0
+"""
+
+
+def test_form_edits_equal_the_scenario_file(store_path: Path) -> None:
+    from tariffsim.scenarios import Scenario, load_scenario, run_scenario
+
+    backend = Backend(store_path)
+    form = backend.form_for("status-quo")
+    rows = {m.id: m for m in form.measures}
+    rows["s232-lumber"].on = False
+    rows["ieepa-mex-30"].on = True
+    rows["s232-metals-base"].rate = "0.4"
+    form.shocks = [ShockRow("CAN", "MEX", "METALS, TRANSPORT_EQ", "-10", both=True)]
+    from_form = backend.scenario_from_form(form)
+    from_file = Scenario.from_toml_text(load_scenario("status-quo").text + EDITED_TOML)
+    assert from_form.name == "status-quo-edited"
+    assert from_form.model_dump() == from_file.model_dump() | {"name": "status-quo-edited"}
+    a = run_scenario(from_form, model="pe").country["welfare_pct"]
+    b = run_scenario(from_file, model="pe").country["welfare_pct"]
+    assert a.tolist() == b.tolist()
 
 
 def test_serve_help_and_defaults() -> None:
@@ -187,3 +250,31 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
         assert stored.country["welfare_pct"].tolist() == pytest.approx(
             [r["welfare_pct"] for r in answered["country"]], abs=1e-12
         )
+
+
+@pytest.mark.slow
+def test_serve_command_serves_on_loopback(tmp_path: Path) -> None:
+    """`tariffsim serve` in a subprocess answers on 127.0.0.1 (bounded wait), then stops."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    cmd = [sys.executable, "-c", "from tariffsim.cli.main import app; app()",
+           "serve", "--port", str(port), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60.0
+        body = b""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as resp:
+                    body = resp.read()
+            except OSError:
+                time.sleep(0.5)
+        assert b"react-entry-point" in body
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

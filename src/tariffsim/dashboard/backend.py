@@ -353,9 +353,13 @@ class Backend:
         """Validate the form with the scenario and measure schemas; return the ``Scenario``.
 
         The form is turned into the scenario file format relative to the shipped scenario it
-        started from: measures switched off are removed, measures switched on that are not in
-        force get ``status = "in_force"``, edited rates and dates become ``measures.change``
-        entries, each checked by the measure schema (``Measure``); the whole is checked by the
+        started from (whose own changes the form does not show, e.g. exempt shares, are kept):
+        a measure switched off gets ``status = "paused"`` (it stays loaded, so measures whose
+        stacking rules name it stay valid, and contributes nothing), a measure switched on
+        that is not in force gets ``status = "in_force"`` (or leaves the scenario's
+        ``remove`` list), edited rates and dates become ``measures.change`` entries (or
+        edit the scenario's added measures), each checked by the measure schema (``Measure``);
+        the whole is checked by the
         ``Scenario`` schema, written as TOML and read back with ``Scenario.from_toml_text`` —
         exactly what a file goes through. An unedited form gives the shipped scenario itself.
         The model (PE/GE) is not part of the text: :meth:`run` takes it, as ``tariffsim run
@@ -375,33 +379,41 @@ class Backend:
             else {}
         )
         added = {str(a.get("id", "")): dict(a) for a in base.measures.add}
-        remove: list[str] = []
+        turned_on = {row.id for row in form.measures if row.on}
+        remove = [mid for mid in base.measures.remove if mid not in turned_on]
         change: dict[str, dict[str, Any]] = {}
         add: list[dict[str, Any]] = []
         for row in form.measures:
             if row.id in shipped:
                 orig = shipped[row.id]
-                current = orig.model_dump()
+                kept = dict(base.measures.change.get(row.id, {}))
+                effective = orig.model_dump(mode="json") | _json_values(kept)
+                if row.id in remove:
+                    continue
                 if not row.on:
-                    if orig.status.value == "in_force":
-                        remove.append(row.id)
+                    if effective["status"] == "in_force":
+                        kept["status"] = "paused"
+                    if kept:
+                        change[row.id] = kept
                     continue
-                upd: dict[str, Any] = {}
-                if orig.status.value != "in_force":
-                    upd["status"] = "in_force"
-                upd |= _edits(row, orig.model_dump(mode="json"), errors)
-                if not upd:
+                if row.id in base.measures.remove or effective["status"] != "in_force":
+                    kept["status"] = "in_force"
+                edits = _edits(row, effective, errors)
+                if not kept and not edits:
                     continue
-                checked = _check_measure(current | upd, row.id, errors)
+                checked = _check_measure(orig.model_dump() | kept | edits, row.id, errors)
                 if checked is not None:
-                    change[row.id] = {k: getattr(checked, k) for k in upd}
+                    change[row.id] = kept | {k: getattr(checked, k) for k in edits}
             elif row.id in added:
                 if not row.on:
                     continue
-                spec = added[row.id] | _edits(row, _json_values(added[row.id]), errors)
-                checked = _check_measure(spec, row.id, errors)
+                spec = dict(added[row.id])
+                if spec.get("status") != "in_force":
+                    spec["status"] = "in_force"
+                edits = _edits(row, _json_values(spec), errors)
+                checked = _check_measure(spec | edits, row.id, errors)
                 if checked is not None:
-                    add.append(checked.model_dump(exclude={"origin"}, exclude_defaults=True))
+                    add.append(spec | {k: getattr(checked, k) for k in edits})
             else:
                 errors[f"m-on:{row.id}"] = f"unknown measure {row.id!r}"
         data["measures"] = {
@@ -452,7 +464,10 @@ class Backend:
             return base  # unchanged: the shipped text itself, so stored runs are reused
         name = f"{base.name}-edited"
         text = tomli_w.dumps(_drop_none(checked_scen.model_dump() | {"name": name}))
-        return Scenario.from_toml_text(text, source="<dashboard form>")
+        try:
+            return Scenario.from_toml_text(text, source="<dashboard form>")
+        except ScenarioError as exc:  # a rule across fields, e.g. a stacking reference
+            raise FormError({"form": str(exc)}) from None
 
     def scenario_from_request(self, payload: dict[str, Any]) -> Any:
         """The scenario of a JSON request: ``{"scenario": NAME}`` or ``{"toml": TEXT}``."""

@@ -158,7 +158,16 @@ def layout(backend: Backend) -> list[Any]:
         ),
         html.P(id="scen-description", className="ts-note"),
         html.Details(
-            [html.Summary("Measures", id="scen-measures-toggle"), html.Div(id="scen-measures")],
+            [
+                html.Summary("Measures", id="scen-measures-toggle"),
+                html.P(
+                    "On = in force in this scenario. Switching a measure off pauses it (it "
+                    "stays loaded, so the stacking rules of measures that name it still hold); "
+                    "rates are ad valorem (0.25 = 25%), dates YYYY-MM-DD, end exclusive.",
+                    className="ts-note",
+                ),
+                html.Div(id="scen-measures"),
+            ],
             open=True,
             className="ts-card",
         ),
