@@ -199,3 +199,25 @@ def test_montecarlo_cli_on_local_cluster_matches_serial(scenario_file, tmp_path)
     s, d = json.loads(serial.output), json.loads(dask.output)
     assert d["scheduler"] == "local:2" and s["scheduler"] == "serial"
     assert d["bands"] == s["bands"]
+
+
+def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file, tmp_path):
+    args = [
+        "montecarlo",
+        str(scenario_file),
+        "--draws",
+        "3",
+        "--serial",
+        "--json",
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
+    narrow = json.loads(runner.invoke(app, [*args, "--cv", "0.05"]).output)
+    wide = json.loads(runner.invoke(app, args).output)
+    assert "coefficient of variation of 0.05" in narrow["note"]
+    assert "coefficient of variation of 0.25" in wide["note"]  # elasticities.toml default
+
+    def spread(out):
+        return max(b["p95"] - b["p05"] for b in out["bands"] if b["variable"] == "welfare_pct")
+
+    assert spread(narrow) < spread(wide)

@@ -95,25 +95,25 @@ def _num(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
-def _standard_errors(baseline: Any) -> dict[str, float]:
-    """θ standard errors of the baseline's sectors from the shipped elasticities.toml.
+def _theta_spread(baseline: Any, cv: float | None) -> tuple[dict[str, float], float]:
+    """θ standard errors of the baseline's sectors, and the CV for the others.
 
-    Entries ``[theta.<CODE>] se = ...`` whose code is a sector of the baseline are used;
-    the shipped file has none today (see its header), so every sector uses the CV.
+    From the shipped ``elasticities.toml`` (:func:`tariffsim.data.elasticities`): entries
+    ``[theta.<CODE>] se = ...`` whose code is a sector of the baseline, and
+    ``meta.default_cv`` unless ``--cv`` is given. The shipped file has no standard errors
+    today (its header says why), so every traded sector uses the CV.
     """
-    import tomllib
-    from importlib import resources
+    from tariffsim.data import elasticities
+    from tariffsim.scale import DEFAULT_CV
 
-    try:
-        text = resources.files("tariffsim.data").joinpath("elasticities.toml").read_text("utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        return {}
-    table = tomllib.loads(text).get("theta", {})
-    return {
+    table = elasticities()
+    default = float(table.get("meta", {}).get("default_cv", DEFAULT_CV))
+    errors = {
         code: float(entry["se"])
-        for code, entry in table.items()
+        for code, entry in table.get("theta", {}).items()
         if isinstance(entry, dict) and "se" in entry and code in baseline.sectors
     }
+    return errors, default if cv is None else cv
 
 
 @app.command("montecarlo")
@@ -126,11 +126,14 @@ def montecarlo(
     serial: SerialOpt = False,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Draws per Dask task.")] = 25,
     cv: Annotated[
-        float,
+        float | None,
         typer.Option(
-            "--cv", min=0.0, help="Coefficient of variation of θ without a standard error."
+            "--cv",
+            min=0.0,
+            help="Coefficient of variation of θ where no standard error is given "
+            "(default: meta.default_cv of elasticities.toml, 0.25).",
         ),
-    ] = 0.25,
+    ] = None,
     backend: Annotated[
         str, typer.Option("--backend", help="Solver backend: numpy, numpy-batch or jax.")
     ] = "numpy",
@@ -149,9 +152,8 @@ def montecarlo(
     try:
         scen = load_scenario(scenario)
         problem = Problem.from_shock(prepare(scen), backend=backend)
-        prior = theta_prior(
-            problem.baseline, standard_errors=_standard_errors(problem.baseline), cv=cv
-        )
+        errors, spread = _theta_spread(problem.baseline, cv)
+        prior = theta_prior(problem.baseline, standard_errors=errors, cv=spread)
         with (
             _client(scheduler, workers, serial) as (client, label),
             _progress(draws, f"{scen.name}: θ draws", json_out) as advance,
@@ -176,7 +178,7 @@ def montecarlo(
                 "model": "ge",
                 "draws": draws,
                 "seed": seed,
-                "cv": cv,
+                "cv": spread,
                 "batch": batch,
                 "backend": backend,
             },
