@@ -103,7 +103,7 @@ def _column(pg: Any, table_id: str, column: str) -> list[str]:
 
 def test_timeline_page_offline(page: Any, base_url: str) -> None:
     from tariffsim.data import load_baseline
-    from tariffsim.measures import Timeline
+    from tariffsim.measures import Timeline, etr_on
 
     page.goto(base_url + "/")
     page.wait_for_selector("#etr-graph .main-svg")
@@ -119,7 +119,12 @@ def test_timeline_page_offline(page: Any, base_url: str) -> None:
     shown = dict(zip(sectors, _column(page, "rates-table", "rate_pct"), strict=True))
 
     base = load_baseline("wiod2011")
-    rates = Timeline.default().rates_on(dt.date(2025, 10, 1), base)
+    timeline = Timeline.default()
+    etr = etr_on(timeline, dt.date(2025, 10, 1), base)
+    line = page.locator("#etr-on-date").inner_text()
+    for key in ("CAN", "MEX", "ALL"):
+        assert f"{100 * etr[key]:.2f}%" in line
+    rates = timeline.rates_on(dt.date(2025, 10, 1), base)
     n, i = base.region_index("USA"), base.region_index("CAN")
     for sector in ("METALS", "TRANSPORT_EQ", "AGR"):
         expected = 100.0 * rates[n, i, base.sector_index(sector)]

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import ScenarioError, StoreError
-from tariffsim.measures import Measure, Timeline, etr_series
+from tariffsim.measures import Measure, Timeline, etr_on, etr_series
 from tariffsim.models.result import ModelResult
 from tariffsim.store import ResultsStore
 
@@ -175,6 +175,12 @@ class Backend:
             if self._etr is None:
                 self._etr = etr_series(timeline, ETR_START, ETR_END, base)
             return self._etr
+
+    def etr_on(self, date: dt.date) -> dict[str, float]:
+        """U.S. ETR on Canada, Mexico and all partners (``"ALL"``) on a date (fractions)."""
+        return {
+            k: float(v) for k, v in etr_on(self.timeline(), date, self.native_baseline()).items()
+        }
 
     def etr_weights_note(self) -> str:
         """Which import weights the ETR series uses (shown under the chart)."""

@@ -70,6 +70,7 @@ def layout(backend: Backend) -> list[Any]:
                     ],
                     className="ts-row",
                 ),
+                html.P(id="etr-on-date", className="ts-ok"),
                 html.P(
                     "Click a row to see how its rate is built (measures, stacking, exemptions).",
                     className="ts-note",
@@ -128,21 +129,28 @@ def register(app: dash.Dash, backend: Backend) -> None:
         Output("rates-table", "data"),
         Output("rates-date-error", "children"),
         Output("rates-table", "active_cell"),
+        Output("etr-on-date", "children"),
         Input("rates-date", "value"),
         Input("rates-importer", "value"),
         Input("rates-exporter", "value"),
     )
-    def _rates(date_text: str | None, importer: str, exporter: str) -> tuple[Any, str, None]:
+    def _rates(date_text: str | None, importer: str, exporter: str) -> tuple[Any, ...]:
         if not importer or not exporter:
-            return dash.no_update, "", None
+            return dash.no_update, "", None, dash.no_update
         day = parse_date(date_text)
         if day is None:
-            return dash.no_update, f"not a date: {date_text!r} (expected YYYY-MM-DD)", None
+            msg = f"not a date: {date_text!r} (expected YYYY-MM-DD)"
+            return dash.no_update, msg, None, dash.no_update
         try:
             table = backend.rate_table(day, importer, exporter)
+            etr = backend.etr_on(day)
         except TariffsimError as exc:
-            return [], str(exc), None
-        return table.to_dict(orient="records"), "", None
+            return [], str(exc), None, ""
+        line = (
+            f"U.S. ETR on {day.isoformat()}: on Canada {100 * etr['CAN']:.2f}%, "
+            f"on Mexico {100 * etr['MEX']:.2f}%, all partners {100 * etr['ALL']:.2f}%"
+        )
+        return table.to_dict(orient="records"), "", None, line
 
     @app.callback(
         Output("explain-title", "children"),
