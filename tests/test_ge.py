@@ -254,3 +254,16 @@ def test_decomposition_is_exact_to_first_order() -> None:
     np.testing.assert_allclose(residual, exact - country["welfare_decomp_pct"].to_numpy())
     assert np.abs(exact).max() > 1e-4  # the shock moves welfare (in %)
     assert np.abs(residual).max() < 1e-3 * np.abs(exact).max()
+
+
+@pytest.mark.parametrize("deficits", ["fixed", "balanced"])
+def test_large_tariff_war_converges(deficits: str) -> None:
+    """+100 percentage points on every bilateral tariff: converges, identities hold."""
+    base = random_baseline(seed=17)
+    tau1 = base.tariff + 1.0
+    n = base.n_regions
+    tau1[np.arange(n), np.arange(n), :] = 0.0
+    res = solve(base, tau1, deficits=deficits)  # type: ignore[arg-type]
+    assert_identities(res)
+    assert np.all(res.welfare_hat < 1.0)  # everyone loses from a world tariff war
+    assert np.all(res.trade_new[~np.eye(n, dtype=bool)] < res.trade_base[~np.eye(n, dtype=bool)])

@@ -24,7 +24,7 @@ import numpy.typing as npt
 from tariffsim.errors import SolverConvergenceError
 from tariffsim.models.ge import equations as eq
 from tariffsim.models.ge.economy import Economy, Equilibrium
-from tariffsim.models.ge.solver import SolverOptions
+from tariffsim.models.ge.solver import RESTART_FACTOR, STEP_BOUND, SolverOptions
 
 try:
     import jax
@@ -111,16 +111,19 @@ def _equilibrium(
         return (s[4] > opts.tol) & (s[0] <= opts.max_iter)
 
     def body(s: tuple[Any, ...]) -> tuple[Any, ...]:
-        it, log_w, log_p, x, _, u_hist, f_hist, count = s
+        it, log_w, log_p, x, _, u_hist, f_hist, count, best = s
         lp, x_new, excess, resid = evaluate(log_w, log_p, x)
         ratio = 1.0 - excess / (jnp.exp(log_w) * wl)  # labour demand / wage bill
+        step = jnp.log(jnp.clip(ratio, 1.0 / STEP_BOUND, STEP_BOUND))
+        count = jnp.where(resid > RESTART_FACTOR * best, 0, count)  # restart the history
+        best = jnp.minimum(best, resid)
         u_hist = jnp.roll(u_hist, -1, axis=0).at[-1].set(log_w)
-        f_hist = jnp.roll(f_hist, -1, axis=0).at[-1].set(opts.damping * jnp.log(ratio))
+        f_hist = jnp.roll(f_hist, -1, axis=0).at[-1].set(opts.damping * step)
         count = jnp.minimum(count + 1, memory + 1)
         stepped = anderson(u_hist, f_hist, count)
         stepped = stepped - jnp.log(jnp.exp(stepped) @ wl / world)
         log_w_next = jnp.where(resid > opts.tol, stepped, log_w)
-        return it + 1, log_w_next, lp, x_new, resid, u_hist, f_hist, count
+        return it + 1, log_w_next, lp, x_new, resid, u_hist, f_hist, count, best
 
     history = jnp.zeros((memory + 1, wl.shape[0]))
     init = (
@@ -132,6 +135,7 @@ def _equilibrium(
         history,
         history,
         jnp.asarray(0),
+        jnp.asarray(jnp.inf),
     )
     it, log_w, log_p, x, resid, *_ = lax.while_loop(cond, body, init)
     log_c = eq.input_cost(jnp, log_w, log_p, gva, gio)

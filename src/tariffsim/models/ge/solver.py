@@ -89,6 +89,11 @@ class _Anderson:
         self._u: list[FloatArray] = []
         self._f: list[FloatArray] = []
 
+    def restart(self) -> None:
+        """Forget the history (after a step that made the residual much worse)."""
+        self._u.clear()
+        self._f.clear()
+
     def step(self, u: FloatArray, f: FloatArray) -> FloatArray:
         """Next iterate from the current iterate ``u`` and its residual ``f``."""
         if self.memory == 0:
@@ -105,6 +110,23 @@ class _Anderson:
         gamma = np.linalg.lstsq(d_f, f, rcond=None)[0]
         result: FloatArray = u + f - (d_u + d_f) @ gamma
         return result
+
+
+#: Anderson history is dropped when the residual exceeds this multiple of the best one so far.
+RESTART_FACTOR = 100.0
+#: Bound on one plain wage step: labour demand / wage bill is clipped to [1/STEP_BOUND, STEP_BOUND].
+STEP_BOUND = 4.0
+
+
+def _log_wage_step(excess: FloatArray, wage_bill: FloatArray) -> FloatArray:
+    """ln(labour demand / wage bill) = ln(1 − Z_n / (ŵ_n w_n L_n)), the ratio clipped to a band.
+
+    Zero exactly at the fixed point; the clip keeps a far-off iterate (labour demand near or
+    below zero when a country's exports collapse) from an infinite or undefined step.
+    """
+    ratio = 1.0 - excess / wage_bill
+    result: FloatArray = np.log(np.clip(ratio, 1.0 / STEP_BOUND, STEP_BOUND))
+    return result
 
 
 def _costs_and_prices(
@@ -194,8 +216,8 @@ def find_equilibrium(
         The :class:`Equilibrium`; ``converged`` is always True (otherwise this raises).
 
     Raises:
-        SolverConvergenceError: no convergence in ``opts.max_iter`` outer iterations, or
-            labour demand turned non-positive (lower ``damping``); carries the last residuals.
+        SolverConvergenceError: no convergence in ``opts.max_iter`` outer iterations; carries
+            the last residual vector (per country, relative to world value added).
     """
     wl = econ.wage_bill
     world = float(wl.sum())
@@ -207,6 +229,7 @@ def find_equilibrium(
     excess = np.zeros_like(wl)
     history = _Anderson(opts.anderson)
     updates = 0  # wage steps taken
+    best = np.inf  # smallest residual so far (Anderson restarts when far above it)
     tight = False  # solve the inner problems to their floors regardless of the residual
     for _ in range(opts.max_iter + 2):
         loose = 0.0 if tight else min(1e-6, residual / 100.0)
@@ -238,19 +261,17 @@ def find_equilibrium(
             )
         if updates == opts.max_iter:
             break
-        demand_ratio = 1.0 - excess / (w_hat * wl)  # labour demand / wage bill
-        if not np.all(demand_ratio > 0):
-            raise SolverConvergenceError(
-                "labour demand turned non-positive; lower the damping",
-                iterations=updates,
-                max_residual=residual,
-                residuals=excess / world,
-            )
-        log_w = history.step(log_w, opts.damping * np.log(demand_ratio))
+        if residual > RESTART_FACTOR * best:
+            history.restart()
+        best = min(best, residual)
+        log_w = history.step(log_w, opts.damping * _log_wage_step(excess, w_hat * wl))
         log_w = log_w - np.log(float(np.exp(log_w) @ wl) / world)
         updates += 1
     raise SolverConvergenceError(
-        f"wage loop (equation 5) did not reach tol={opts.tol:g}",
+        f"wage loop (equation 5) did not reach tol={opts.tol:g}; try a smaller damping or more "
+        "iterations, and note that with deficits held fixed in levels a very large shock may "
+        "have no equilibrium (a surplus country cannot keep its surplus once its exports "
+        "collapse): deficits='balanced' always has one",
         iterations=opts.max_iter,
         max_residual=residual,
         residuals=excess / world,
