@@ -82,7 +82,7 @@ def test_montecarlo_cli_json_bands_and_store(scenario_file, tmp_path):
     again = json.loads(runner.invoke(app, args).output)
     assert again["bands"] == out["bands"]  # same seed, same numbers
     stored = ResultsStore(store).load(out["run_id"])
-    assert stored.meta["kind"] == "montecarlo"
+    assert stored.meta["kind"] == "montecarlo" and stored.meta["baseline"] == "wiod2011/na4/na19"
     assert {"mc_country", "mc_sector", "mc_trade", "mc_theta", "country"} <= set(stored.frames)
 
 
@@ -199,6 +199,26 @@ def test_montecarlo_cli_on_local_cluster_matches_serial(scenario_file, tmp_path)
     s, d = json.loads(serial.output), json.loads(dask.output)
     assert d["scheduler"] == "local:2" and s["scheduler"] == "serial"
     assert d["bands"] == s["bands"]
+
+
+@pytest.mark.slow
+def test_sweep_cli_on_an_existing_scheduler(scenario_file, tmp_path):
+    from distributed import LocalCluster
+
+    args = [
+        "sweep",
+        str(scenario_file),
+        "--vary",
+        "measure.test-us-steel-can.rate=0,0.5",
+        "--store",
+        str(tmp_path / "s.duckdb"),
+        "--json",
+    ]
+    serial = json.loads(runner.invoke(app, [*args, "--serial"]).output)
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        res = runner.invoke(app, [*args, "--scheduler", cluster.scheduler_address])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["curves"] == serial["curves"]
 
 
 def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file, tmp_path):

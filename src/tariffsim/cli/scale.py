@@ -95,6 +95,12 @@ def _num(x: float) -> str:
     return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
 
 
+def _baseline_label(scenario: Any) -> str:
+    """Baseline id with its aggregation, as ``run`` stores it (e.g. ``wiod2011/na7/na19``)."""
+    agg = scenario.aggregation
+    return f"{scenario.baseline}/{agg.regions}/{agg.sectors}"
+
+
 def _theta_spread(baseline: Any, cv: float | None) -> tuple[dict[str, float], float]:
     """θ standard errors of the baseline's sectors, and the CV for the others.
 
@@ -171,7 +177,7 @@ def montecarlo(
         meta = RunMeta(
             scenario_name=scen.name,
             scenario_toml=scen.text,
-            baseline=mc.point.baseline,
+            baseline=_baseline_label(scen),
             model="ge",
             parameters={
                 **scen.parameters(),
@@ -289,7 +295,7 @@ def sweep(
         meta = RunMeta(
             scenario_name=scen.name,
             scenario_toml=scen.text,
-            baseline=scen.baseline,
+            baseline=_baseline_label(scen),
             model="ge",
             parameters={**scen.parameters(), "model": "ge", "vary": vary},
             kind="sweep",
