@@ -241,3 +241,17 @@ def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file, tmp_path):
         return max(b["p95"] - b["p05"] for b in out["bands"] if b["variable"] == "welfare_pct")
 
     assert spread(narrow) < spread(wide)
+
+
+def test_sweep_point_at_the_shipped_rate_equals_run_scenario():
+    from tariffsim.scenarios import load_scenario, run_scenario
+
+    scen = load_scenario("status-quo")
+    # the shipped Section 232 metals measure is at 50% on the scenario's date
+    sweep = run_sweep(scen, parse_vary("measure.s232-metals-base.rate=0.5"))
+    plain = run_scenario(scen)
+    pd_cols = ["region", "welfare_pct", "real_wage_pct", "exports_pct"]
+    got = sweep.country[pd_cols].reset_index(drop=True)
+    want = plain.country[pd_cols].reset_index(drop=True)
+    assert np.allclose(got.iloc[:, 1:].to_numpy(), want.iloc[:, 1:].to_numpy(), atol=1e-10)
+    assert list(got["region"]) == list(want["region"])
