@@ -252,3 +252,36 @@ def test_edited_measure_runs_as_the_equivalent_file(page: Any, base_url: str) ->
     unedited = run_scenario(load_scenario("status-quo"), model="pe").country.set_index("region")
     shown_usa = float(welfare[regions.index("USA")])
     assert abs(shown_usa - unedited.loc["USA", "welfare_pct"]) > 2e-3
+
+
+def test_shipped_scenario_with_trade_costs(page: Any, base_url: str) -> None:
+    """Pick the closer-ties scenario: its trade-cost shock fills the form, and the GE run on
+    the page equals the library's run of the shipped file."""
+    from tariffsim.scenarios import load_scenario, run_scenario
+
+    name = "canada-mexico-closer-ties"
+    page.goto(base_url + "/scenario")
+    page.wait_for_selector("#scen-measures table")
+    page.click("#scen-pick")
+    page.get_by_role("option", name=name).click()
+    shock = load_scenario(name).trade_costs[0]
+    page.wait_for_function(
+        """v => document.querySelector(`[id='{"index":0,"type":"s-pct"}']`).value === v""",
+        arg=f"{shock.change_pct:g}",
+    )
+    row = """[id='{"index":0,"type":"s-%s"}']"""
+    assert shock.between is not None
+    assert page.locator(row % "importer").inner_text().strip() == shock.between[0]
+    assert page.locator(row % "exporter").inner_text().strip() == shock.between[1]
+    assert page.locator(row % "both" + " input").is_checked()
+    page.click("#scen-run")
+    page.wait_for_function(
+        f"document.querySelector('#scen-status').textContent.includes('{name}, GE')"
+    )
+    page.wait_for_selector("#scen-country-table td[data-dash-column='welfare_pct']")
+    expected = run_scenario(load_scenario(name), model="ge").country.set_index("region")
+    regions = _column(page, "scen-country-table", "region")
+    welfare = _column(page, "scen-country-table", "welfare_pct")
+    for region, w in zip(regions, welfare, strict=True):
+        assert float(w) == pytest.approx(expected.loc[region, "welfare_pct"], abs=6e-4)
+    assert "Canada" in page.inner_text("#scen-headline")

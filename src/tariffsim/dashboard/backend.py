@@ -99,6 +99,7 @@ class FormState:
     description: str = ""
     measures: list[MeasureRow] = field(default_factory=list)
     shocks: list[ShockRow] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ class Backend:
         self._timeline = timeline
         self._native = native_baseline
         self._etr: pd.DataFrame | None = None
-        self._model_codes_cache: tuple[list[str], list[str]] | None = None
+        self._default_regions: list[str] | None = None
         self._shipped: Timeline | None = None
 
     # ------------------------------------------------------------------ shared objects
@@ -288,22 +289,15 @@ class Backend:
         names = [str(n) for n in list_shipped_scenarios()]
         return sorted(names, key=lambda n: (n != "status-quo", n))
 
-    def _model_codes(self) -> tuple[list[str], list[str]]:
+    def model_regions(self) -> list[str]:
+        """Region codes of the default aggregation (na7), offered before a scenario is picked."""
         with self._lock:
-            if self._model_codes_cache is None:
+            if self._default_regions is None:
                 from tariffsim.data import load_baseline
 
                 agg = load_baseline("wiod2011", regions="na7", sectors="na19")
-                self._model_codes_cache = (list(agg.regions), list(agg.sectors))
-            return self._model_codes_cache
-
-    def model_regions(self) -> list[str]:
-        """Region codes of the scenarios' default aggregation (na7; the shock rows' choices)."""
-        return self._model_codes()[0]
-
-    def model_sectors(self) -> list[str]:
-        """Sector codes of the scenarios' default aggregation (na19)."""
-        return self._model_codes()[1]
+                self._default_regions = list(agg.regions)
+            return self._default_regions
 
     def shipped_timeline(self) -> Timeline:
         """The shipped timeline scenarios start from (``measures.timeline = "shipped"``)."""
@@ -319,7 +313,7 @@ class Backend:
         empty timeline) and the scenario's added ones, with its removals and changes applied:
         *on* means in force in the scenario.
         """
-        from tariffsim.scenarios import load_scenario
+        from tariffsim.scenarios import load_scenario, load_scenario_baseline
 
         scen = load_scenario(name)
         rows: list[MeasureRow] = []
@@ -353,6 +347,7 @@ class Backend:
             description=" ".join(p for p in (scen.question, scen.description) if p),
             measures=rows,
             shocks=shocks,
+            regions=list(load_scenario_baseline(scen).regions),
         )
 
     def scenario_from_form(self, form: FormState) -> Any:
@@ -371,9 +366,10 @@ class Backend:
         The model (PE/GE) is not part of the text: :meth:`run` takes it, as ``tariffsim run
         --model`` does. Raises :class:`FormError` naming every bad field.
         """
-        from tariffsim.scenarios import Scenario, load_scenario
+        from tariffsim.scenarios import Scenario, load_scenario, load_scenario_baseline
 
         base = load_scenario(form.base)
+        sectors = list(load_scenario_baseline(base).sectors)
         data: dict[str, Any] = base.model_dump()
         errors: dict[str, str] = {}
         data["deficits"] = form.deficits
@@ -440,10 +436,10 @@ class Backend:
             else:
                 shock["importer"], shock["exporter"] = s.importer or None, s.exporter or None
             codes = [c.strip() for c in s.sectors.split(",") if c.strip()]
-            unknown = [c for c in codes if c not in self.model_sectors()]
+            unknown = [c for c in codes if c not in sectors]
             if unknown:
                 errors[f"s-sectors:{k}"] = (
-                    f"unknown sector {unknown[0]!r}; allowed: {', '.join(self.model_sectors())}"
+                    f"unknown sector {unknown[0]!r}; allowed: {', '.join(sectors)}"
                 )
             shock["sectors"] = codes or ["*"]
             shocks.append({key: v for key, v in shock.items() if v is not None})

@@ -215,6 +215,8 @@ def register(app: dash.Dash, backend: Backend) -> None:
         Output({"type": "s-sectors", "index": ALL}, "value"),
         Output({"type": "s-pct", "index": ALL}, "value"),
         Output({"type": "s-both", "index": ALL}, "value"),
+        Output({"type": "s-importer", "index": ALL}, "options"),
+        Output({"type": "s-exporter", "index": ALL}, "options"),
         Output("scen-form-error", "children", allow_duplicate=True),
         Input("scen-pick", "value"),
         prevent_initial_call="initial_duplicate",
@@ -222,11 +224,11 @@ def register(app: dash.Dash, backend: Backend) -> None:
     def _fill(name: str | None) -> tuple[Any, ...]:
         keep = [dash.no_update] * N_SHOCK_ROWS
         if not name:
-            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, "")
+            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, keep, keep, "")
         try:
             form = backend.form_for(name)
         except TariffsimError as exc:
-            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, str(exc))
+            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, keep, keep, str(exc))
         shocks = form.shocks + [ShockRow()] * (N_SHOCK_ROWS - len(form.shocks))
         shocks = shocks[:N_SHOCK_ROWS]
         return (
@@ -240,6 +242,8 @@ def register(app: dash.Dash, backend: Backend) -> None:
             [s.sectors for s in shocks],
             [s.pct for s in shocks],
             [["both"] if s.both else [] for s in shocks],
+            [form.regions] * N_SHOCK_ROWS,
+            [form.regions] * N_SHOCK_ROWS,
             "",
         )
 
