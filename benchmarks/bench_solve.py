@@ -6,7 +6,9 @@ Sizes: synthetic 4x4 and 10x20, the shipped ``cp1993`` (31 countries x 40 sector
 uniform 10-point rise of every tariff on imports into the first region (the U.S. in cp1993 /
 wiod2011 order is not assumed: the first region is used everywhere, so shocks are alike).
 
-Time: median wall time of ``repeats`` solves, after one warm-up (imports, caches). Peak
+Time: median wall time of ``repeats`` solves, after one warm-up (imports, caches), and their
+median CPU time (``time.process_time``: the same on a quiet machine, lower when other jobs
+compete for the cores; with one BLAS thread it is a one-core figure either way). Peak
 memory: ``tracemalloc`` peak of Python/numpy allocations during a separate solve (tracing
 slows code, so it is never on while timing).
 """
@@ -33,6 +35,7 @@ class SolveRow:
     regions: int
     sectors: int
     seconds: float = float("nan")
+    cpu_seconds: float = float("nan")
     peak_mib: float = float("nan")
     iterations: int = 0
     max_residual: float = float("nan")
@@ -72,11 +75,12 @@ def _measure(case: str, make: object, repeats: int) -> SolveRow:
     n, j = base.n_regions, base.n_sectors
     try:
         res = ge.solve(base, tau)  # warm-up
-        times = []
+        times, cpu = [], []
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             res = ge.solve(base, tau)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
         tracemalloc.start()
         ge.solve(base, tau)
         _, peak = tracemalloc.get_traced_memory()
@@ -88,6 +92,7 @@ def _measure(case: str, make: object, repeats: int) -> SolveRow:
         n,
         j,
         seconds=float(np.median(times)),
+        cpu_seconds=float(np.median(cpu)),
         peak_mib=peak / 2**20,
         iterations=int(res.iterations),
         max_residual=float(res.max_residual),
@@ -106,15 +111,17 @@ def bench_sizes(*, quick: bool = False) -> list[SolveRow]:
 def markdown(rows: list[SolveRow]) -> str:
     """The rows as a Markdown table."""
     lines = [
-        "| problem | N x J | solve time (s) | peak memory (MiB) | iterations | max residual |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| problem | N x J | solve time (s) | CPU time (s) | peak memory (MiB) | iterations "
+        "| max residual |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if r.error:
-            lines.append(f"| {r.case} | – | not run: {r.error} | | | |")
+            lines.append(f"| {r.case} | – | not run: {r.error} | | | | |")
         else:
             lines.append(
-                f"| {r.case} | {r.regions}x{r.sectors} | {r.seconds:.3f} | {r.peak_mib:.2f} | "
+                f"| {r.case} | {r.regions}x{r.sectors} | {r.seconds:.3f} | {r.cpu_seconds:.3f} | "
+                f"{r.peak_mib:.2f} | "
                 f"{r.iterations} | {r.max_residual:.1e} |"
             )
     return "\n".join(lines)
