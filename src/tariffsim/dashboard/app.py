@@ -29,9 +29,7 @@ from flask import Response, jsonify, request
 from tariffsim.dashboard.backend import Backend, FormError
 from tariffsim.dashboard.pages import compare, downloads, scenario
 from tariffsim.dashboard.pages import timeline as timeline_page
-from tariffsim.data.baseline import Baseline
 from tariffsim.errors import TariffsimError
-from tariffsim.measures import Timeline
 
 __all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "PAGES", "create_app"]
 
@@ -135,22 +133,14 @@ def _register_endpoints(app: dash.Dash, backend: Backend) -> None:
         )
 
 
-def create_app(
-    store_path: str | Path | None = None,
-    *,
-    timeline: Timeline | None = None,
-    native_baseline: Baseline | None = None,
-) -> dash.Dash:
+def create_app(store_path: str | Path | None = None) -> dash.Dash:
     """Build the dashboard over the results store at ``store_path`` (default store if None).
-
-    ``timeline`` and ``native_baseline`` replace the shipped timeline and the native wiod2011
-    baseline on the timeline page (tests use small hand-made ones).
 
     The app is fully offline: ``serve_locally=True``, no external scripts or stylesheets, the
     stylesheet from the package's ``assets`` folder, and plotly.js served by Dash from the
     installed ``plotly`` package.
     """
-    backend = Backend(store_path, timeline=timeline, native_baseline=native_baseline)
+    backend = Backend(store_path)
     app = dash.Dash(
         __name__,
         title="tariffsim",

@@ -119,28 +119,18 @@ class Backend:
     Args:
         store_path: results store file; ``None`` for the default store
             (:func:`tariffsim.store.default_store_path`).
-        timeline: measures timeline of the timeline page; ``None`` for the shipped one.
-        native_baseline: native baseline for the rate table and ETR weights; ``None`` for
-            ``load_baseline("wiod2011")``.
 
-    The timeline, the native baseline and the ETR series are computed once, lazily, under a
-    lock (the server answers requests from several threads).
+    The shipped timeline, the native wiod2011 baseline and the ETR series are computed once,
+    lazily, under a lock (the server answers requests from several threads).
     """
 
-    def __init__(
-        self,
-        store_path: str | Path | None = None,
-        *,
-        timeline: Timeline | None = None,
-        native_baseline: Baseline | None = None,
-    ):
+    def __init__(self, store_path: str | Path | None = None):
         self.store = ResultsStore(store_path)
         self._lock = threading.Lock()
-        self._timeline = timeline
-        self._native = native_baseline
+        self._timeline: Timeline | None = None
+        self._native: Baseline | None = None
         self._etr: pd.DataFrame | None = None
         self._default_regions: list[str] | None = None
-        self._shipped: Timeline | None = None
 
     # ------------------------------------------------------------------ shared objects
     @property
@@ -149,7 +139,8 @@ class Backend:
         return str(self.store.path)
 
     def timeline(self) -> Timeline:
-        """The shipped measures timeline (loaded once)."""
+        """The shipped measures timeline (loaded once): the timeline page and the measures
+        of the scenario form (scenarios start from it unless ``measures.timeline = "none"``)."""
         with self._lock:
             if self._timeline is None:
                 self._timeline = Timeline.default()
@@ -165,10 +156,6 @@ class Backend:
             return self._native
 
     # ------------------------------------------------------------------ timeline page
-    def native_regions(self) -> list[str]:
-        """Region codes of the native baseline (the rate table's importer/exporter choices)."""
-        return list(self.native_baseline().regions)
-
     def etr_frame(self) -> pd.DataFrame:
         """Daily ETR series of the shipped timeline over [ETR_START, ETR_END] (computed once)."""
         timeline, base = self.timeline(), self.native_baseline()
@@ -299,13 +286,6 @@ class Backend:
                 self._default_regions = list(agg.regions)
             return self._default_regions
 
-    def shipped_timeline(self) -> Timeline:
-        """The shipped timeline scenarios start from (``measures.timeline = "shipped"``)."""
-        with self._lock:
-            if self._shipped is None:
-                self._shipped = Timeline.default()
-            return self._shipped
-
     def form_for(self, name: str) -> FormState:
         """The form filled from a shipped scenario: its date, model, measures and shocks.
 
@@ -319,7 +299,7 @@ class Backend:
         rows: list[MeasureRow] = []
         changes = scen.measures.change
         if scen.measures.timeline == "shipped":
-            for m in self.shipped_timeline().measures:
+            for m in self.timeline().measures:
                 eff = m.model_dump(mode="json") | _json_values(changes.get(m.id, {}))
                 on = m.id not in scen.measures.remove and eff["status"] == "in_force"
                 rows.append(_row(eff, on))
@@ -376,7 +356,7 @@ class Backend:
         data["tariffs"] = {"date": form.reference_date.strip()}
 
         shipped = (
-            {m.id: m for m in self.shipped_timeline().measures}
+            {m.id: m for m in self.timeline().measures}
             if base.measures.timeline == "shipped"
             else {}
         )
