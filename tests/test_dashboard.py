@@ -82,6 +82,7 @@ def test_api_run_then_downloads(client: Any) -> None:
 
     resp = client.post("/api/run", json={"scenario": "status-quo", "model": "pe"})
     assert resp.status_code == 200, resp.get_data(as_text=True)
+    assert "NaN" not in resp.get_data(as_text=True)  # strict JSON: PE's missing ToT is null
     body = resp.get_json()
     expected = run_scenario(load_scenario("status-quo"), model="pe").country
     got = {r["region"]: r["welfare_pct"] for r in body["country"]}

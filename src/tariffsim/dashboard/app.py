@@ -26,7 +26,7 @@ import dash
 from dash import Input, Output, dcc, html
 from flask import Response, jsonify, request
 
-from tariffsim.dashboard.backend import Backend, FormError
+from tariffsim.dashboard.backend import Backend
 from tariffsim.dashboard.pages import compare, downloads, scenario
 from tariffsim.dashboard.pages import timeline as timeline_page
 from tariffsim.errors import TariffsimError
@@ -102,8 +102,6 @@ def _register_endpoints(app: dash.Dash, backend: Backend) -> None:
         try:
             scen = backend.scenario_from_request(payload)
             outcome = backend.run(scen, model=payload.get("model"))
-        except FormError as exc:
-            return jsonify({"error": "invalid scenario", "fields": exc.fields}), 400
         except TariffsimError as exc:
             return jsonify({"error": str(exc)}), 400
         return jsonify(
@@ -111,7 +109,10 @@ def _register_endpoints(app: dash.Dash, backend: Backend) -> None:
                 "run_id": outcome.run_id,
                 "reused": outcome.reused,
                 "model": outcome.result.model,
-                "country": outcome.result.country.to_dict(orient="records"),
+                # NaN (e.g. PE's terms of trade) as null: strict JSON
+                "country": outcome.result.country.astype(object)
+                .where(outcome.result.country.notna(), None)
+                .to_dict(orient="records"),
             }
         ), 200
 
