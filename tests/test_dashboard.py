@@ -199,7 +199,7 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
     """20 concurrent scenario requests on the loopback, bounded in count and time.
 
     Each request is a distinct scenario (the status quo under 20 names, so 20 different
-    texts), so all 20 solve and write; afterwards the store holds exactly 20 complete runs,
+    texts; PE and GE alternately), so all 20 solve and write; afterwards the store holds exactly 20 complete runs,
     each reading back as the result its request answered.
     """
     from tariffsim.scenarios import load_scenario
@@ -217,10 +217,10 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
 
     with serve_in_thread(create_app(store_path=store_file)) as url:
 
-        def _post(text: str) -> None:
+        def _post(text: str, model: str) -> None:
             req = urllib.request.Request(
                 url + "/api/run",
-                data=json.dumps({"toml": text, "model": "pe"}).encode(),
+                data=json.dumps({"toml": text, "model": model}).encode(),
                 headers={"Content-Type": "application/json"},
             )
             timeout = max(1.0, deadline - time.monotonic())
@@ -232,7 +232,10 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
             with lock:
                 results.append(out)
 
-        threads = [threading.Thread(target=_post, args=(t,)) for t in texts]
+        threads = [
+            threading.Thread(target=_post, args=(t, "ge" if k % 2 else "pe"))
+            for k, t in enumerate(texts)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -245,9 +248,11 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
     runs = store.list_runs()
     assert len(runs) == 20
     assert set(runs["run_id"]) == {b["run_id"] for _, b in results}
+    assert sorted(runs["model"]) == ["ge"] * 10 + ["pe"] * 10
     for run_id in runs["run_id"]:
         stored = store.load(run_id).to_model_result()
         answered = next(b for _, b in results if b["run_id"] == run_id)
+        assert stored.model == answered["model"]
         assert stored.country["welfare_pct"].tolist() == pytest.approx(
             [r["welfare_pct"] for r in answered["country"]], abs=1e-12
         )
