@@ -199,8 +199,8 @@ def test_load_20_concurrent_runs(tmp_path: Path) -> None:
     """20 concurrent scenario requests on the loopback, bounded in count and time.
 
     Each request is a distinct scenario (the status quo under 20 names, so 20 different
-    texts; PE and GE alternately), so all 20 solve and write; afterwards the store holds exactly 20 complete runs,
-    each reading back as the result its request answered.
+    texts; PE and GE alternately), so all 20 solve and write; afterwards the store holds
+    exactly 20 complete runs, each reading back as the result its request answered.
     """
     from tariffsim.scenarios import load_scenario
 
