@@ -30,7 +30,9 @@ class DataValidationError(TariffsimError, ValueError):
         self.file = file
         self.field = field
         self.value = value
-        where = ", ".join(p for p in (f"file {file}" if file else "", f"field {field}" if field else "") if p)
+        where = ", ".join(
+            p for p in (f"file {file}" if file else "", f"field {field}" if field else "") if p
+        )
         super().__init__(f"{where}: {message}" if where else message)
 
 
@@ -49,7 +51,9 @@ class StoreError(TariffsimError):
 class SolverConvergenceError(TariffsimError, RuntimeError):
     """An equilibrium solver did not converge; carries the diagnostics of the last iterate."""
 
-    def __init__(self, message: str, *, iterations: int, max_residual: float, residuals: object = None):
+    def __init__(
+        self, message: str, *, iterations: int, max_residual: float, residuals: object = None
+    ):
         self.iterations = iterations
         self.max_residual = max_residual
         self.residuals = residuals
