@@ -215,7 +215,9 @@ def test_sweep_cli_on_an_existing_scheduler(scenario_file, tmp_path):
         "--json",
     ]
     serial = json.loads(runner.invoke(app, [*args, "--serial"]).output)
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address="127.0.0.1:0"
+    ) as cluster:
         res = runner.invoke(app, [*args, "--scheduler", cluster.scheduler_address])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["curves"] == serial["curves"]

@@ -226,8 +226,9 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     """A ``distributed.Client``: to ``scheduler`` if given, else on a fresh LocalCluster.
 
     The LocalCluster has ``workers`` processes (default: the usable CPUs) with one thread each
-    (the solves are numpy-bound; threads would only contend for the GIL and BLAS), no web
-    dashboard, and is shut down on exit.
+    (the solves are numpy-bound; threads would only contend for the GIL and BLAS), its HTTP
+    status port on 127.0.0.1 at a free port (never a fixed, public one), and is shut down on
+    exit.
     """
     from distributed import Client, LocalCluster
 
@@ -246,7 +247,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
             n_workers=n,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # local-only HTTP port, never a fixed one
             silence_logs=40,
         ) as cluster,
         Client(cluster) as client,
