@@ -7,7 +7,6 @@ or with ``--json`` prints machine-readable JSON.
 from __future__ import annotations
 
 import csv
-import json
 from importlib import resources
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit
 from tariffsim.cli.main import app
 from tariffsim.data import (
     country_summary,
@@ -25,7 +25,6 @@ from tariffsim.data import (
     shipped_maps,
     vintage_gap,
 )
-from tariffsim.errors import TariffsimError
 
 __all__ = ["data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
 
@@ -34,19 +33,9 @@ data_app = typer.Typer(
 )
 app.add_typer(data_app, name="data")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 BaselineArg = Annotated[
     str, typer.Argument(metavar="BASELINE", help="Baseline name (see `tariffsim data list`).")
 ]
-
-
-def _emit_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, default=float))
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
 
 
 def _check_name(name: str) -> None:
@@ -73,7 +62,7 @@ def list_cmd(as_json: JsonOpt = False) -> None:
         for name in list_baselines()
     ]
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     table = Table(title="Embedded baselines")
     for col in ("name", "year", "regions", "sectors", "title"):
@@ -91,7 +80,7 @@ def regions(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     maps = {m: read_map(m, "regions", b.regions)[0] for m in shipped_maps("regions")}
     rows = [{"code": c, **{m: maps[m][c] for m in maps}} for c in b.regions]
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     table = Table(title=f"{name}: {len(rows)} regions")
     table.add_column("code")
@@ -131,7 +120,7 @@ def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
         for j, s in enumerate(b.sectors)
     ]
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     table = Table(title=f"{name}: {len(rows)} sectors")
     for col in ("code", "name", "tradable", "theta", "na19"):
@@ -149,7 +138,7 @@ def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None
     _check_name(name)
     entry = manifest()["baselines"][name]
     if as_json:
-        _emit_json(entry)
+        emit_json(entry)
         return
     console = Console()
     console.print(f"[bold]{name}[/bold]: {entry['title']}")
@@ -168,14 +157,12 @@ def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None
 def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Country totals (CAN, MEX, USA, rest of world) and North American goods trade vs 2024."""
     _check_name(name)
-    try:
+    with errors_to_exit():
         b = load_baseline(name, regions="na4")
         summary = country_summary(b)
         gap = vintage_gap(name)
-    except TariffsimError as exc:
-        raise _fail(exc) from exc
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "baseline": name,
                 "year": b.year,

@@ -7,15 +7,15 @@ tables or, with ``--json``, print machine-readable JSON.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, parse_date
 from tariffsim.cli.main import app
 from tariffsim.errors import TariffsimError
 from tariffsim.measures import Timeline, etr_chart, etr_on, etr_series
@@ -29,7 +29,6 @@ measures_app = typer.Typer(
 )
 app.add_typer(measures_app, name="measures")
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 FilesOpt = Annotated[
     list[Path] | None,
     typer.Option("--measures", "-m", help="Measure file(s) (default: the shipped timeline)."),
@@ -39,32 +38,17 @@ BaselineOpt = Annotated[
 ]
 
 
-def _fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-    return typer.Exit(code=1)
-
-
 def _timeline(files: list[Path] | None) -> Timeline:
+    """The timeline of the given measure files, or the shipped one."""
     return Timeline.load(*files) if files else Timeline.default()
 
 
-def _date(value: str | None, name: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"{value!r} is not an ISO date (YYYY-MM-DD)", param_hint=name
-        ) from None
+def _optional_date(value: str | None, option: str) -> dt.date | None:
+    return None if value is None else parse_date(value, option)
 
 
 def _pct(x: float) -> str:
     return f"{100 * x:.2f}%"
-
-
-def _print_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, indent=2, default=str))
 
 
 @app.command()
@@ -87,12 +71,13 @@ def rates(
 ) -> None:
     """Effective U.S. tariff rates (import-weighted, like the Yale Budget Lab): on a date
     (``--on``) or as a daily series (``--from``/``--to``, optionally ``--chart``)."""
-    day, lo, hi = _date(on, "--on"), _date(start, "--from"), _date(end, "--to")
+    day = _optional_date(on, "--on")
+    lo, hi = _optional_date(start, "--from"), _optional_date(end, "--to")
     if day is None and (lo is None or hi is None):
-        raise _fail(ValueError("give --on DATE, or --from DATE and --to DATE"))
+        raise fail("give --on DATE, or --from DATE and --to DATE")
     if (importer is None) != (exporter is None):
-        raise _fail(ValueError("--importer and --exporter go together"))
-    try:
+        raise fail("--importer and --exporter go together")
+    with errors_to_exit(KeyError):
         from tariffsim.data import load_baseline
 
         timeline = _timeline(files)
@@ -102,7 +87,7 @@ def rates(
             n, i = base.region_index(importer), base.region_index(exporter)
             rows = {s: float(tau[n, i, j]) for j, s in enumerate(base.sectors) if base.tradable[j]}
             if as_json:
-                _print_json({"date": day.isoformat(), "importer": importer,
+                emit_json({"date": day.isoformat(), "importer": importer,
                              "exporter": exporter, "rates": rows})  # fmt: skip
                 return
             table = Table(title=f"{importer} tariff on {exporter}, {day.isoformat()}")
@@ -115,7 +100,7 @@ def rates(
         if day is not None:
             etr = etr_on(timeline, day, base)
             if as_json:
-                _print_json({"date": day.isoformat(), "weights": _weights_note(baseline),
+                emit_json({"date": day.isoformat(), "weights": _weights_note(baseline),
                              "etr": etr})  # fmt: skip
                 return
             table = Table(title=f"U.S. effective tariff rate, {day.isoformat()}")
@@ -133,7 +118,7 @@ def rates(
         days = [ts.strftime("%Y-%m-%d") for ts in pd.DatetimeIndex(series.index)]
         values = series.to_numpy()
         if as_json:
-            _print_json({
+            emit_json({
                 "from": lo.isoformat(), "to": hi.isoformat(), "weights": _weights_note(baseline),
                 "chart": str(chart) if chart else None,
                 "series": [{"date": d, **dict(zip(series.columns, map(float, v), strict=True))}
@@ -150,8 +135,6 @@ def rates(
         Console().print(table)
         if chart is not None:
             Console().print(f"chart written to {chart}")
-    except (TariffsimError, KeyError) as exc:
-        raise _fail(exc) from None
 
 
 def _weights_note(baseline: str) -> str:
@@ -167,10 +150,8 @@ def list_measures(
     as_json: JsonOpt = False,
 ) -> None:
     """List the measures of a file with status, scope, rate and dates."""
-    try:
+    with errors_to_exit():
         timeline = _timeline([file] if file else None)
-    except TariffsimError as exc:
-        raise _fail(exc) from None
     rows = [
         {"id": m.id, "status": m.status.value, "imposed_by": m.imposed_by,
          "applies_to": list(m.applies_to), "sectors": list(m.sectors), "rate": m.rate,
@@ -180,7 +161,7 @@ def list_measures(
         for m in timeline.measures
     ]  # fmt: skip
     if as_json:
-        _print_json(rows)
+        emit_json(rows)
         return
     table = Table(title=f"{len(rows)} measures")
     table.add_column("id", no_wrap=True)
@@ -206,17 +187,14 @@ def explain(
     as_json: JsonOpt = False,
 ) -> None:
     """Audit trail of one rate: every measure naming the cell, stacking, exemptions, result."""
-    day = _date(on, "--on")
-    assert day is not None
-    try:
+    day = parse_date(on, "--on")
+    with errors_to_exit(KeyError):
         from tariffsim.data import load_baseline
 
         timeline = _timeline([file] if file else None)
         result = timeline.explain(importer, exporter, sector, day, load_baseline(baseline))
-    except (TariffsimError, KeyError) as exc:
-        raise _fail(exc) from None
     if as_json:
-        _print_json(result.to_dict())
+        emit_json(result.to_dict())
     else:
         typer.echo(result.render())
 
@@ -233,10 +211,10 @@ def validate(
         timeline = Timeline.load(*files)
     except TariffsimError as exc:
         if as_json:
-            _print_json({"valid": False, "error": str(exc)})
+            emit_json({"valid": False, "error": str(exc)})
             raise typer.Exit(code=1) from None
-        raise _fail(exc) from None
+        raise fail(exc) from None
     if as_json:
-        _print_json({"valid": True, "files": [str(f) for f in files], "measures": len(timeline)})
+        emit_json({"valid": True, "files": [str(f) for f in files], "measures": len(timeline)})
     else:
         typer.echo(f"ok: {len(timeline)} measures in {len(files)} file(s)")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,8 +20,16 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tariffsim.cli._shared import (
+    JsonOpt,
+    StoreOpt,
+    emit_json,
+    errors_to_exit,
+    fail,
+    records,
+    to_jsonable,
+)
 from tariffsim.cli.main import app
-from tariffsim.errors import TariffsimError
 
 __all__ = ["compare", "main", "report", "run", "runs_app"]
 
@@ -32,12 +38,6 @@ app.add_typer(runs_app, name="runs")
 
 #: Date of the quickstart's effective-rate table (the status-quo scenario's date).
 QUICKSTART_DATE = dt.date(2025, 10, 1)
-
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help="Results store file (default: the user data directory)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 _out = Console()
 _err = Console(stderr=True)
@@ -60,35 +60,6 @@ _FLOW_COLUMNS = {
     "value_new": "new",
     "change_pct": "change %",
 }
-
-
-def _clean(value: Any) -> Any:
-    """JSON-safe scalar: NaN/inf → None, numpy scalars → Python, timestamps → ISO text."""
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dt.datetime | dt.date | pd.Timestamp):
-        return value.isoformat()
-    return value
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def _emit_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, default=str, allow_nan=False))
-
-
-@contextmanager
-def _errors() -> Iterator[None]:
-    """Turn library errors into one red line and exit status 1."""
-    try:
-        yield
-    except TariffsimError as exc:
-        _err.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
 
 
 #: Level columns (USD millions) are shown without decimals; percent columns with ``digits``.
@@ -144,9 +115,9 @@ def _result_payload(outcome: Any, scenario: Any) -> dict[str, Any]:
         "baseline": result.baseline,
         "seconds": outcome.seconds,
         "headline": headline(result),
-        "country": _records(country_summary(result)),
-        "top_trade_changes": _records(top_sector_effects(result, n=8)),
-        "diagnostics": {k: _clean(v) for k, v in result.diagnostics.items()},
+        "country": records(country_summary(result)),
+        "top_trade_changes": records(top_sector_effects(result, n=8)),
+        "diagnostics": result.diagnostics,
     }
 
 
@@ -195,12 +166,11 @@ def run(
 ) -> None:
     """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
     if model is not None and model not in ("ge", "pe"):
-        _err.print(f"[red]error:[/red] --model {model!r} is not known; allowed: ge, pe")
-        raise typer.Exit(2)
-    with _errors():
+        raise fail(f"--model {model!r} is not known; allowed: ge, pe", code=2)
+    with errors_to_exit():
         done = _run_many(scenarios, model, force, store, quiet=json_out)
     if json_out:
-        _emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
+        emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return
     for scenario, outcome in done:
         _out.print(f"[bold]{scenario.name}[/bold]: {scenario.question}", highlight=False)
@@ -219,19 +189,18 @@ def main(
     runs the shipped ``status-quo`` scenario (GE by default), storing the run.
     """
     if model not in ("ge", "pe"):
-        _err.print(f"[red]error:[/red] --model {model!r} is not known; allowed: ge, pe")
-        raise typer.Exit(2)
-    with _errors():
+        raise fail(f"--model {model!r} is not known; allowed: ge, pe", code=2)
+    with errors_to_exit():
         from tariffsim.measures import Timeline, etr_on
 
         rates = etr_on(Timeline.default(), QUICKSTART_DATE)
         done = _run_many(["status-quo"], model, False, store, quiet=json_out)
     scenario, outcome = done[0]
     if json_out:
-        _emit_json(
+        emit_json(
             {
                 "etr_date": QUICKSTART_DATE.isoformat(),
-                "etr": {k: _clean(v) for k, v in rates.items()},
+                "etr": rates,
                 "run": _result_payload(outcome, scenario),
             }
         )
@@ -262,14 +231,14 @@ def compare(
     """Compare two stored runs region by region (b − a, in percentage points)."""
     from tariffsim.report import compare_results
 
-    with _errors():
+    with errors_to_exit():
         s = _store(store)
         a, b = s.load(run_a), s.load(run_b)
         table = compare_results(
             a.to_model_result(), b.to_model_result(), labels=(a.run_id, b.run_id)
         )
     if json_out:
-        _emit_json(
+        emit_json(
             {
                 "a": {
                     "run_id": a.run_id,
@@ -281,7 +250,7 @@ def compare(
                     "scenario": b.meta["scenario_name"],
                     "model": b.meta["model"],
                 },
-                "rows": _records(table),
+                "rows": records(table),
             }
         )
         return
@@ -302,10 +271,10 @@ def runs_list(
     json_out: JsonOpt = False,
 ) -> None:
     """List stored runs, newest first."""
-    with _errors():
+    with errors_to_exit():
         frame = _store(store).list_runs(kind=kind)
     if json_out:
-        _emit_json(_records(frame))
+        emit_json(records(frame))
         return
     cols = {c: c for c in ("run_id", "kind", "scenario_name", "model", "baseline", "created_at",
                            "seconds")}  # fmt: skip
@@ -322,17 +291,17 @@ def runs_show(
     json_out: JsonOpt = False,
 ) -> None:
     """Show a stored run: metadata, diagnostics and (for model runs) the summary tables."""
-    with _errors():
+    with errors_to_exit():
         stored = _store(store).load(run_id)
-    meta = {k: _clean(v) for k, v in stored.meta.items() if k != "frames"}
+    meta = to_jsonable({k: v for k, v in stored.meta.items() if k != "frames"})
     is_model = all(f in stored.frames for f in ("country", "sector", "trade"))
     if json_out:
         payload: dict[str, Any] = {"meta": meta, "frames": sorted(stored.frames)}
         if is_model:
             from tariffsim.report import country_summary
 
-            payload["country"] = _records(country_summary(stored.to_model_result()))
-        _emit_json(payload)
+            payload["country"] = records(country_summary(stored.to_model_result()))
+        emit_json(payload)
         return
     info = Table(title=f"Run {stored.run_id}", title_justify="left", show_header=False)
     info.add_column("field")
@@ -357,10 +326,10 @@ def runs_export(
     json_out: JsonOpt = False,
 ) -> None:
     """Export a run's tables (Parquet or CSV) and its metadata (JSON)."""
-    with _errors():
+    with errors_to_exit():
         paths = _store(store).export(run_id, out, fmt=fmt)
     if json_out:
-        _emit_json([str(p) for p in paths])
+        emit_json([str(p) for p in paths])
         return
     for p in paths:
         _out.print(str(p), highlight=False)
@@ -374,14 +343,14 @@ def runs_delete(
     json_out: JsonOpt = False,
 ) -> None:
     """Delete a stored run and all its rows."""
-    with _errors():
+    with errors_to_exit():
         s = _store(store)
         full = s.resolve(run_id)
         if not yes and not json_out:
             typer.confirm(f"Delete run {full}?", abort=True)
         s.delete(full)
     if json_out:
-        _emit_json({"deleted": full})
+        emit_json({"deleted": full})
     else:
         _out.print(f"deleted run {full}", highlight=False)
 
@@ -399,11 +368,11 @@ def report(
     """Write an HTML report (Plotly inlined, works offline) and a Markdown report with charts."""
     from tariffsim.report import scenario_etr, write_report
 
-    with _errors():
+    with errors_to_exit():
         stored = _store(store).load(run_id)
         series = scenario_etr(str(stored.meta["scenario_toml"])) if etr else None
         paths = write_report(stored.to_model_result(), stored.meta, out, etr=series)
     if json_out:
-        _emit_json({name: str(p) for name, p in paths.items()})
+        emit_json({name: str(p) for name, p in paths.items()})
         return
     _out.print(f"wrote {paths['report.html']} and {paths['report.md']}", highlight=False)

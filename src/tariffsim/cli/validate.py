@@ -5,16 +5,14 @@ Thin layer over :func:`tariffsim.models.ge.validation.reproduce_nafta`.
 
 from __future__ import annotations
 
-import json
-import math
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, to_jsonable
 from tariffsim.cli.main import app
-from tariffsim.errors import TariffsimError
 from tariffsim.models.ge.validation import NaftaValidation, reproduce_nafta
 
 __all__ = ["nafta", "validate_app"]
@@ -34,45 +32,40 @@ _LABELS = {
 
 
 def _number(x: object) -> float | None:
-    """A float for JSON, None for NaN/missing."""
-    if x is None:
-        return None
-    v = float(x)  # type: ignore[arg-type]
-    return None if math.isnan(v) else v
+    """A float, or None for NaN and missing values."""
+    value = to_jsonable(x)
+    return None if value is None else float(value)
 
 
-def _as_json(v: NaftaValidation) -> str:
+def _payload(v: NaftaValidation) -> dict[str, Any]:
+    """The validation as JSON-ready data: settings, the table row by row, solver diagnostics."""
     res = v.result
-    rows = [
-        {
-            "region": r.region,
-            "measure": r.measure,
-            "paper": _number(r.paper),
-            "model": _number(r.model),
-            "diff": _number(r.diff),
-            "within_tolerance": None if r.within_tolerance is None else bool(r.within_tolerance),
-        }
-        for r in v.table.itertuples(index=False)
-    ]
-    return json.dumps(
-        {
-            "experiment": "nafta",
-            "deficits": v.deficits,
-            "baseline": res.baseline.name,
-            "source": v.source,
-            "tolerance_pp": v.tolerance_pp,
-            "passed": v.passed,
-            "rows": rows,
-            "solver": {
-                "converged": res.converged,
-                "iterations": res.iterations,
-                "reference_iterations": res.reference_iterations,
-                "max_residual": res.max_residual,
-                "seconds": res.seconds,
-            },
+    return {
+        "experiment": "nafta",
+        "deficits": v.deficits,
+        "baseline": res.baseline.name,
+        "source": v.source,
+        "tolerance_pp": v.tolerance_pp,
+        "passed": v.passed,
+        "rows": [
+            {
+                "region": r.region,
+                "measure": r.measure,
+                "paper": _number(r.paper),
+                "model": _number(r.model),
+                "diff": _number(r.diff),
+                "within_tolerance": to_jsonable(r.within_tolerance),
+            }
+            for r in v.table.itertuples(index=False)
+        ],
+        "solver": {
+            "converged": res.converged,
+            "iterations": res.iterations,
+            "reference_iterations": res.reference_iterations,
+            "max_residual": res.max_residual,
+            "seconds": res.seconds,
         },
-        indent=2,
-    )
+    }
 
 
 def _render(v: NaftaValidation, console: Console) -> None:
@@ -113,20 +106,15 @@ def nafta(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit with status 1 unless all numbers agree.")
     ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Reproduce Caliendo & Parro (2015)'s NAFTA welfare table and show the differences."""
-    err = Console(stderr=True)
     if deficits not in ("balanced", "fixed"):
-        err.print(f"error: --deficits must be balanced or fixed, got {deficits!r}")
-        raise typer.Exit(2)
-    try:
+        raise fail(f"--deficits must be balanced or fixed, got {deficits!r}", code=2)
+    with errors_to_exit():
         v = reproduce_nafta("balanced" if deficits == "balanced" else "fixed")
-    except TariffsimError as exc:
-        err.print(f"error: {exc}")
-        raise typer.Exit(1) from None
     if as_json:
-        typer.echo(_as_json(v))
+        emit_json(_payload(v))
     else:
         _render(v, Console())
     if strict and not v.passed:
