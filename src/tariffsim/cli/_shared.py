@@ -74,9 +74,10 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [to_jsonable(row) for row in frame.to_dict("records")]
 
 
-def emit_json(payload: Any) -> None:
-    """Print ``payload`` as indented, strict JSON on stdout."""
-    typer.echo(json.dumps(to_jsonable(payload), indent=2, allow_nan=False))
+def emit_json(payload: Any, *, one_line: bool = False) -> None:
+    """Print ``payload`` as strict JSON on stdout, indented unless ``one_line``."""
+    text = json.dumps(to_jsonable(payload), indent=None if one_line else 2, allow_nan=False)
+    typer.echo(text)
 
 
 def fail(error: Exception | str, code: int = 1) -> typer.Exit:

@@ -6,7 +6,6 @@ Thin layer: parse options, call :mod:`tariffsim.scale`, store the frames with
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail, records
 from tariffsim.cli.main import app
-from tariffsim.errors import TariffsimError
 
 __all__ = ["montecarlo", "sweep"]
 
@@ -42,19 +41,9 @@ WorkersOpt = Annotated[
     typer.Option("--workers", min=1, help="LocalCluster worker processes (default: CPUs)."),
 ]
 SerialOpt = Annotated[bool, typer.Option("--serial", help="Solve in this process, without Dask.")]
-StoreOpt = Annotated[
-    Path | None,
-    typer.Option("--store", help="Results store file (default: the user data directory)."),
-]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ChartOpt = Annotated[
     Path | None, typer.Option("--chart", help="Write the chart as self-contained HTML here.")
 ]
-
-
-def _fail(exc: Exception) -> typer.Exit:
-    Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
-    return typer.Exit(code=1)
 
 
 @contextmanager
@@ -91,8 +80,9 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
         yield lambda n: progress.advance(task, n)
 
 
-def _num(x: float) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.3f}"
+def _num(x: float | None) -> str:
+    """A table cell: three decimals, or a dash for a missing value."""
+    return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
 def _baseline_label(scenario: Any) -> str:
@@ -154,8 +144,8 @@ def montecarlo(
     from tariffsim.store import ResultsStore, RunMeta
 
     if backend not in BACKENDS:
-        raise _fail(ValueError(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}"))
-    try:
+        raise fail(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}")
+    with errors_to_exit(ValueError, KeyError, OSError):
         scen = load_scenario(scenario)
         problem = Problem.from_shock(prepare(scen), backend=backend)
         errors, spread = _theta_spread(problem.baseline, cv)
@@ -200,8 +190,6 @@ def montecarlo(
             },
         )
         run_id = ResultsStore(store).save_frames(meta, mc.to_frames())
-    except (TariffsimError, ValueError, KeyError, OSError) as exc:
-        raise _fail(exc) from None
     if chart is not None:
         band_figure(mc.bands["country"], "welfare_pct", note=mc.note).write_html(
             chart, include_plotlyjs=True
@@ -224,9 +212,9 @@ def montecarlo(
                 for f in mc.failures
             ],
             "retried": {str(k): v for k, v in mc.retried.items()},
-            "bands": json.loads(country.to_json(orient="records")),
+            "bands": records(country),
         }
-        typer.echo(json.dumps(out, indent=2))
+        emit_json(out)
         return
     console = Console()
     table = Table(title=f"{scen.name}: GE, median [5%, 95%] over {mc.n_ok} draws")
@@ -281,7 +269,7 @@ def sweep(
     from tariffsim.scenarios import load_scenario
     from tariffsim.store import ResultsStore, RunMeta
 
-    try:
+    with errors_to_exit(ValueError, KeyError, OSError):
         scen = load_scenario(scenario)
         spec = parse_vary(vary)
         with (
@@ -303,31 +291,23 @@ def sweep(
             diagnostics={"points": len(spec.values), "n_failed": len(result.failures)},
         )
         run_id = ResultsStore(store).save_frames(meta, result.to_frames())
-    except (TariffsimError, ValueError, KeyError, OSError) as exc:
-        raise _fail(exc) from None
     if chart is not None:
         sweep_figure(curves, variable).write_html(chart, include_plotlyjs=True)
     wide = curves.pivot_table(index="value", columns="region", values=variable, sort=False)
     if json_out:
-        typer.echo(
-            json.dumps(
-                {
-                    "run_id": run_id,
-                    "scenario": scen.name,
-                    "parameter": spec.target,
-                    "variable": variable,
-                    "values": list(spec.values),
-                    "failures": [
-                        {"value": spec.values[f.index], "errors": list(f.errors)}
-                        for f in result.failures
-                    ],
-                    "curves": {
-                        str(r): [None if math.isnan(v) else v for v in wide[r].tolist()]
-                        for r in wide.columns
-                    },
-                },
-                indent=2,
-            )
+        emit_json(
+            {
+                "run_id": run_id,
+                "scenario": scen.name,
+                "parameter": spec.target,
+                "variable": variable,
+                "values": list(spec.values),
+                "failures": [
+                    {"value": spec.values[f.index], "errors": list(f.errors)}
+                    for f in result.failures
+                ],
+                "curves": {str(r): wide[r].tolist() for r in wide.columns},
+            }
         )
         return
     console = Console()

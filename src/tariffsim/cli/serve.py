@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from tariffsim.cli._shared import StoreOpt, emit_json
 from tariffsim.cli.main import app
 
 __all__ = ["serve"]
@@ -19,10 +18,7 @@ def serve(
         str, typer.Option("--host", help="Interface to bind; the default serves this machine only.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
-    store: Annotated[
-        Path | None,
-        typer.Option("--store", help="Results store file (default: the user data directory)."),
-    ] = None,
+    store: StoreOpt = None,
     json_out: Annotated[
         bool, typer.Option("--json", help="Print the address as JSON before serving.")
     ] = False,
@@ -38,7 +34,7 @@ def serve(
     url = f"http://{host}:{port}/"
     where = str(store if store is not None else default_store_path())
     if json_out:
-        typer.echo(json.dumps({"url": url, "store": where}))
+        emit_json({"url": url, "store": where}, one_line=True)  # readable before serving starts
     else:
         typer.echo(f"tariffsim dashboard on {url} (results store {where}; Ctrl+C stops)")
     dash_app.run(host=host, port=port, debug=False, dev_tools_disable_version_check=True)
