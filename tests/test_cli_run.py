@@ -133,22 +133,3 @@ def test_unknown_names_and_ids_are_reported(store: str) -> None:
     assert res.exit_code == 1 and "no run 'abcdef'" in res.stderr
     res = runner.invoke(app, ["run", "status-quo", "--model", "cge", "--store", store])
     assert res.exit_code == 2 and "allowed: ge, pe" in res.stderr
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        ["main"],
-        ["run"],
-        ["compare"],
-        ["report"],
-        ["runs", "list"],
-        ["runs", "show"],
-        ["runs", "export"],
-        ["runs", "delete"],
-    ],
-)
-def test_every_command_has_help_and_json(command: list[str]) -> None:
-    res = runner.invoke(app, [*command, "--help"])
-    assert res.exit_code == 0
-    assert "--json" in res.output and "--store" in res.output

@@ -61,9 +61,3 @@ def test_unknown_baseline_is_a_usage_error(command: str) -> None:
     result = runner.invoke(app, ["data", command, "wiod2099"])
     assert result.exit_code == 2
     assert "unknown baseline 'wiod2099'" in result.output and "cp1993" in result.output
-
-
-def test_every_command_has_help() -> None:
-    for command in ("list", "regions", "sectors", "provenance", "show"):
-        result = runner.invoke(app, ["data", command, "--help"])
-        assert result.exit_code == 0 and "--json" in result.output

@@ -93,14 +93,3 @@ def test_measures_validate(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "measure 'ieepa-can'" in res.output and "field rate" in res.output
     res = runner.invoke(app, ["measures", "validate", str(bad), "--json"])
     assert res.exit_code == 1 and json.loads(res.output)["valid"] is False
-
-
-def test_every_command_has_help() -> None:
-    for args in (
-        ["rates"],
-        ["measures", "list"],
-        ["measures", "explain"],
-        ["measures", "validate"],
-    ):
-        res = runner.invoke(app, [*args, "--help"])
-        assert res.exit_code == 0 and "--json" in res.output
