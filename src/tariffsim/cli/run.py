@@ -365,13 +365,18 @@ def report(
     store: StoreOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Write an HTML report (Plotly inlined, works offline) and a Markdown report with charts."""
-    from tariffsim.report import scenario_etr, write_report
+    """Write an HTML report (Plotly inlined, works offline) and a Markdown report with charts.
+
+    A Monte Carlo run gets its bands (median and 5–95% band by region) before the point
+    estimate; a sweep run gets its response curves (and no ETR chart: its tariffs vary).
+    """
+    from tariffsim.report import scenario_etr, write_run_report
 
     with errors_to_exit():
         stored = _store(store).load(run_id)
-        series = scenario_etr(str(stored.meta["scenario_toml"])) if etr else None
-        paths = write_report(stored.to_model_result(), stored.meta, out, etr=series)
+        wants_etr = etr and stored.meta["kind"] != "sweep"
+        series = scenario_etr(str(stored.meta["scenario_toml"])) if wants_etr else None
+        paths = write_run_report(stored, out, etr=series)
     if json_out:
         emit_json({name: str(p) for name, p in paths.items()})
         return
