@@ -20,6 +20,10 @@ Sources (all under ../shared/data/budgetlab, see its README.txt):
 * ``tariff_etrs/policy_2026-02-19/other_params.yaml`` ``us_auto_content_share: 0.4``.
 * ``../wiod2013/wiot_2011.npz`` Canada's 2011 imports from the USA by sector, scaled to 2024
   with Census's 2024 U.S. exports to Canada (US$349B, see DESIGN.md) for Canada's counter-tariffs.
+* ``../policy/btl_fentanyl_carveout_products.csv`` the potash lines at 10% (9903.01.15 Canada,
+  9903.01.05 Mexico: HS 2815.20, 3104.20/.30/.90, 3105.10/.20/.60), all in HS chapters 28 and 31,
+  which ``src/tariffsim/data/maps/hs_chapter_to_wiod.csv`` puts in CHEM; their value comes
+  from the potash constants below.
 """
 
 from __future__ import annotations
@@ -65,8 +69,33 @@ AUTO_TOTAL_BN, LIGHT_VEHICLES_BN, HEAVY_TRUCKS_BN = 202.0, 102.21, 18.68
 ALUMINIUM_SHARE_OF_NFM = 0.5  # aluminium in GTAP nfm (non-ferrous metals, incl. copper, gold)
 COPPER_SHARE_OF_NFM = 0.15  # semi-finished copper and copper derivatives in GTAP nfm
 DERIVATIVE_SHARE_OUTSIDE_METALS = (
-    0.10  # steel/aluminium derivatives in MACH/ELEC/TRANSPORT_EQ/MANUF_NEC
+    0.10  # steel/aluminium derivatives in MACH/ELEC/TRANSPORT_EQ/MANUF_NEC after 2025-08-18
 )
+# Of that 0.10, the part added by the inclusions of 2025-08-18 (BIS, 90 FR 40326, 407 HTS codes):
+# 255 of the 407 codes are in HS chapters 84-87, 94 and 95 (btl_s232_derivative_products.csv)
+# against about 100 such codes on the lists of 2025-03-12, so about half the post-August scope
+# outside chapters 72-76 is new. ESTIMATE: half.
+DERIVATIVE_SHARE_OUTSIDE_METALS_AUG2025 = 0.05
+DERIVATIVE_OUTSIDE_SECTORS = ("MACH", "ELEC", "TRANSPORT_EQ", "MANUF_NEC")
+# Potash (9903.01.15 / 9903.01.05 at 10%): U.S. imports of Canadian muriate of potash in 2024,
+# 12.056 million t (S&P Global Commodity Insights, 2025-07-11, URL below), valued at an
+# ESTIMATED border unit value of US$300/t (below the delivered Illinois price of US$392/t in
+# Q3 2024, ChemAnalyst, to net out inland freight and distribution margins): about US$3.6B.
+# Divided by U.S. CHEM imports from Canada (GTAP chm + bph, Budget Lab, about 2024 dollars).
+POTASH_SOURCE = (
+    "https://www.spglobal.com/commodity-insights/en/news-research/latest-news/fertilizers/"
+    "071125-us-potash-markets-not-likely-to-be-impacted-by-35-tariff-on-canadian-imports"
+)
+CAN_MOP_TO_US_2024_MT = 12.056  # million metric tons (S&P Global, 2025-07-11)
+MOP_UNIT_VALUE_USD_PER_T = 300.0  # ESTIMATE (see above)
+# Mexico mines no potash (USGS world production tables list none); its lines in scope are
+# mixed fertilisers (3105) and potassium hydroxide (2815.20). ESTIMATE: about US$50M a year,
+# i.e. 0.5% of U.S. CHEM imports from Mexico.
+MEX_POTASH_SHARE_OF_CHEM = 0.005
+# Section 232 of 2018 (Proclamations 9704/9705, 25% steel, 10% aluminium from 2018-03-23) as it
+# stood at the end of 2024: steel exempt for CAN, MEX, AUS, under absolute quotas for KOR, BRA,
+# ARG and under tariff-rate quotas for the EU, Japan and the UK (not charged here); aluminium
+# exempt for CAN, MEX, AUS, ARG and under TRQs for the EU, Japan and the UK.
 METAL_CONTENT_FMP = 0.8  # metal share of value of metal products (ch. 73/76 derivatives)
 METAL_CONTENT_OTHER = 0.3  # metal share of value of derivatives outside METALS
 SOFTWOOD_SHARE_OF_LUM = {"canada": 0.6}  # softwood lumber in GTAP lum; others default below
@@ -280,18 +309,15 @@ def main() -> int:
         )
     )
     deriv = metal_share({"fmp": 1.0})
+    before_aug = DERIVATIVE_SHARE_OUTSIDE_METALS - DERIVATIVE_SHARE_OUTSIDE_METALS_AUG2025
     for v in deriv.values():
-        v.update(
-            {
-                s: DERIVATIVE_SHARE_OUTSIDE_METALS
-                for s in ("MACH", "ELEC", "TRANSPORT_EQ", "MANUF_NEC")
-            }
-        )
+        v.update({s: before_aug for s in DERIVATIVE_OUTSIDE_SECTORS})
     tables.append(
         _table(
             "metals_derivative_scope",
-            "Steel/aluminium derivatives: METALS = fmp / "
-            f"(i_s + nfm + fmp); other sectors {DERIVATIVE_SHARE_OUTSIDE_METALS}; {est}",
+            "Steel/aluminium derivatives on the lists of 2025-03-12: METALS = fmp / "
+            f"(i_s + nfm + fmp); other sectors {before_aug:.2f} (with the 2025-08-18 "
+            f"inclusions {DERIVATIVE_SHARE_OUTSIDE_METALS}); {est}",
             src_imp,
             deriv,
         )
@@ -304,6 +330,49 @@ def main() -> int:
             f"Metal content share of derivatives; {est}",
             "scripts/derive_measure_shares.py",
             content,
+        )
+    )
+    steel = metal_share({"i_s": 1.0})
+    tables.append(
+        _table(
+            "steel_base_scope",
+            "Steel mill articles in WIOD METALS (2018 Section 232 steel): i_s / (i_s + nfm + fmp)",
+            src_imp,
+            steel,
+        )
+    )
+    tables.append(
+        _table(
+            "aluminum_base_scope",
+            f"Aluminium articles in WIOD METALS (2018 Section 232 aluminium): "
+            f"{ALUMINIUM_SHARE_OF_NFM} nfm / (i_s + nfm + fmp); {est}",
+            src_imp,
+            metal_share({"nfm": ALUMINIUM_SHARE_OF_NFM}),
+        )
+    )
+    aug = {g: {s: DERIVATIVE_SHARE_OUTSIDE_METALS_AUG2025 for s in DERIVATIVE_OUTSIDE_SECTORS}
+           for g in groups}  # fmt: skip
+    tables.append(
+        _table(
+            "metals_derivative_aug2025_scope",
+            "Steel/aluminium derivatives added on 2025-08-18 (407 HTS codes), outside METALS: "
+            f"{DERIVATIVE_SHARE_OUTSIDE_METALS_AUG2025} of MACH/ELEC/TRANSPORT_EQ/MANUF_NEC; "
+            f"{est}",
+            "../shared/data/policy/btl_s232_derivative_products.csv",
+            aug,
+        )
+    )
+    can_chem_usd = imp["chm"]["canada"] + imp["bph"]["canada"]
+    can_potash = CAN_MOP_TO_US_2024_MT * 1e6 * MOP_UNIT_VALUE_USD_PER_T / can_chem_usd
+    tables.append(
+        _table(
+            "potash",
+            "Potash lines (HS 2815.20, 3104, 3105.10/.20/.60; chapters 28 and 31 = CHEM) in "
+            f"U.S. CHEM imports: CAN {CAN_MOP_TO_US_2024_MT} Mt MOP (2024, S&P Global) x "
+            f"US${MOP_UNIT_VALUE_USD_PER_T:.0f}/t / GTAP chm+bph imports from Canada; MEX "
+            f"{MEX_POTASH_SHARE_OF_CHEM}; {est}",
+            POTASH_SOURCE,
+            {"canada": {"CHEM": can_potash}, "mexico": {"CHEM": MEX_POTASH_SHARE_OF_CHEM}},
         )
     )
     tables.append(

@@ -67,6 +67,18 @@ RECORD = [
     ("can-counter-autos", D(2026, 1, 1), 0.25),
     ("s122-surcharge", D(2026, 2, 23), None),
     ("s122-surcharge", D(2026, 2, 24), 0.10),
+    ("ieepa-can-potash", D(2025, 3, 6), None),
+    ("ieepa-can-potash", D(2025, 3, 7), 0.10),
+    ("ieepa-can-potash", D(2025, 8, 1), 0.10),
+    ("ieepa-mex-potash", D(2025, 3, 7), 0.10),
+    ("ieepa-mex-potash", D(2026, 2, 24), None),
+    ("s232-metals-derivatives-aug2025", D(2025, 8, 17), None),
+    ("s232-metals-derivatives-aug2025", D(2025, 8, 18), 0.50),
+    ("s232-steel-2018", D(2018, 3, 23), 0.25),
+    ("s232-steel-2018", D(2025, 3, 12), None),
+    ("s232-aluminum-2018", D(2025, 3, 11), 0.10),
+    ("adcvd-softwood-can", D(2024, 8, 19), 0.1440),
+    ("adcvd-softwood-can", D(2025, 8, 12), 0.3519),
 ]
 
 
@@ -81,7 +93,8 @@ def test_record_dates_and_rates(
 
 
 def test_usmca_exemption_starts_2025_03_07_and_stacking_of_eo_14289(tl: Timeline) -> None:
-    for mid in ("ieepa-can", "ieepa-can-energy", "ieepa-mex"):
+    for mid in ("ieepa-can", "ieepa-can-energy", "ieepa-can-potash", "ieepa-mex",
+                "ieepa-mex-potash"):  # fmt: skip
         assert tl[mid].exempt_start == D(2025, 3, 7) and tl[mid].exempt_share == "usmca"
     for mid in ("ieepa-can", "ieepa-mex"):
         assert {"s232-autos-vehicles", "s232-autos-parts", "s232-metals-base",

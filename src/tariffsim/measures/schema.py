@@ -10,6 +10,9 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
 
 * ``start`` first day in force; ``end`` first day *no longer* in force (exclusive; omit for open).
 * ``rate`` the rate from ``start``; ``schedule`` later steps ``{start, rate}`` (e.g. 25 % → 35 %).
+  ``partner_rates`` (on the measure or on a step) gives named partners a different rate from
+  that point on, e.g. ``{ GBR = 0.25 }`` where Proclamation 10947 kept the United Kingdom at
+  25 % while others went to 50 %; each step states its own exceptions (none carry over).
 * ``kind`` ``"additional"`` (added on top of the MFN rate) or ``"all_in"`` (a floor that
   includes MFN: the measure adds ``max(rate − MFN, 0)``, as in the EU and Japan deals).
 * ``coverage`` share of a native sector's imports inside the measure's product scope;
@@ -87,11 +90,28 @@ class Source(_Strict):
     accessed: dt.date | None = None
 
 
+def _check_partner_rates(v: dict[str, float]) -> dict[str, float]:
+    """Keys of ``partner_rates`` must be single native regions (no groups)."""
+    for code in v:
+        if code not in NATIVE_REGIONS:
+            raise ValueError(
+                f"unknown partner {code!r} in partner_rates; allowed: {', '.join(NATIVE_REGIONS)}"
+            )
+    return v
+
+
 class RateStep(_Strict):
-    """A later step of a measure's rate: from ``start`` on, the rate is ``rate``."""
+    """A later step of a measure's rate: from ``start`` on, the rate is ``rate``, or
+    ``partner_rates[partner]`` for the partners named there."""
 
     start: dt.date
     rate: Rate
+    partner_rates: dict[str, Rate] = Field(default_factory=dict)
+
+    @field_validator("partner_rates")
+    @classmethod
+    def _partners(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_partner_rates(v)
 
 
 class Stacking(_Strict):
@@ -149,6 +169,7 @@ class Measure(_Strict):
     sectors: tuple[str, ...] = Field(min_length=1)
     hs: tuple[str, ...] = ()
     rate: Rate
+    partner_rates: dict[str, Rate] = Field(default_factory=dict)
     schedule: tuple[RateStep, ...] = ()
     kind: Literal["additional", "all_in"] = "additional"
     stacking: Stacking = Stacking()
@@ -189,6 +210,11 @@ class Measure(_Strict):
                 raise ValueError(f"unknown country {code!r}; allowed: {', '.join(allowed)}")
         return v
 
+    @field_validator("partner_rates")
+    @classmethod
+    def _partner_rates(cls, v: dict[str, float]) -> dict[str, float]:
+        return _check_partner_rates(v)
+
     @field_validator("sectors")
     @classmethod
     def _sectors(cls, v: tuple[str, ...]) -> tuple[str, ...]:
@@ -225,12 +251,16 @@ class Measure(_Strict):
             previous = step.start
         return self
 
-    def rate_on(self, date: dt.date) -> float:
-        """Statutory rate on ``date`` from ``rate`` and ``schedule`` (ignores status/dates)."""
-        rate = self.rate
+    def rate_on(self, date: dt.date, partner: str | None = None) -> float:
+        """Statutory rate on ``date`` from ``rate``, ``schedule`` and ``partner_rates``
+        (ignores status and dates); ``partner`` (the exporter) picks a partner-specific rate
+        of the step in force, if that step names one."""
+        rate, exceptions = self.rate, self.partner_rates
         for step in self.schedule:
             if step.start <= date:
-                rate = step.rate
+                rate, exceptions = step.rate, step.partner_rates
+        if partner is not None and partner in exceptions:
+            return exceptions[partner]
         return rate
 
     def active_on(self, date: dt.date) -> bool:

@@ -2,15 +2,17 @@
 
 Effective rate of one native cell (importer n, exporter i, native sector j) on date t::
 
-    τ_nij(t) = τ⁰_nij + Σ_{m in force at t, m applies to (n, i, j)} r_m(t) · B_m
+    τ_nij(t) = τ⁰_nij + Σ_{m in force at t, m applies to (n, i, j)} r_mi(t) · B_m
 
     B_m   = max(S_m − Σ_{d displaces m, d in force} U_d, 0) · (1 − E_m)  share charged m
     U_d   = max(S_d − Σ_{e displaces d, e in force} U_e, 0)    d's goods not displaced itself
     S_m   = coverage_m(i, j) · metal_content_m(i, j)   share of the cell's value subject to m
     E_m   = exempt_m(i, j) if t ≥ exempt_start_m else 0  (e.g. the USMCA-qualifying share)
 
-where τ⁰ is the baseline's own (MFN) tariff and, for an ``all_in`` measure (a floor that
-includes MFN, as in the EU and Japan deals), r_m(t) is replaced by max(r_m(t) − τ⁰_nij, 0).
+where τ⁰ is the baseline's own (MFN) tariff, r_mi(t) the measure's statutory rate on t for
+exporter i (its ``partner_rates`` entry for i where the step in force names one) and, for an
+``all_in`` measure (a floor that includes MFN, as in the EU and Japan deals), r_mi(t) is
+replaced by max(r_mi(t) − τ⁰_nij, 0).
 Measures whose status is not ``in_force`` (announced, paused, threatened, struck down)
 contribute nothing unless a scenario overrides their status with :meth:`Timeline.with_overrides`.
 
@@ -74,8 +76,8 @@ DEFAULT_TIMELINE = "north-america-2025.toml"
 
 #: Fields of a measure a scenario may override by id.
 OVERRIDABLE = (
-    "rate", "schedule", "start", "end", "status", "exempt_share", "exempt_start", "coverage",
-    "metal_content_share", "applies_to", "exclude", "sectors", "kind",
+    "rate", "partner_rates", "schedule", "start", "end", "status", "exempt_share",
+    "exempt_start", "coverage", "metal_content_share", "applies_to", "exclude", "sectors", "kind",
 )  # fmt: skip
 
 
@@ -455,7 +457,7 @@ class Timeline:
             taken = sum(undisplaced(d) for d in displacing)
             displaced = min(cell.subject, taken)
             charged = (cell.subject - displaced) * (1.0 - cell.exempt) if in_force else 0.0
-            rate = m.rate_on(date)
+            rate = m.rate_on(date, exporter)
             effective_rate = max(rate - mfn, 0.0) if m.kind == "all_in" else rate
             traces.append(
                 MeasureTrace(
