@@ -332,6 +332,23 @@ def main() -> int:
             content,
         )
     )
+    # From 2025-03-12 to 2025-06-03 derivatives in HS chapters 73 and 76 paid on their full
+    # value (CBP CSMS #64348411 and #64348288 of 2025-03-07); the metal-content basis for all
+    # derivatives came with Proclamation 10947 on 2025-06-04. The non-metal part of METALS
+    # derivatives: fmp share x (1 - metal content).
+    nonmetal = {
+        g: {"METALS": v["METALS"] * (1 - METAL_CONTENT_FMP)}
+        for g, v in metal_share({"fmp": 1.0}).items()
+    }
+    tables.append(
+        _table(
+            "metals_derivative_nonmetal_scope",
+            "Non-metal value of chapter 73/76 derivatives in WIOD METALS (charged on full value "
+            f"until 2025-06-03): fmp / (i_s + nfm + fmp) x (1 - {METAL_CONTENT_FMP}); {est}",
+            src_imp,
+            nonmetal,
+        )
+    )
     steel = metal_share({"i_s": 1.0})
     tables.append(
         _table(

@@ -166,9 +166,11 @@ def test_uk_metals_stay_at_25_percent_from_2025_06_04(tl: Timeline, native: Base
         + 0.10 * (1 - base - der - cu)
     )
     assert cell(tl, native, "GBR", "METALS", "2025-10-01") == pytest.approx(expected)
-    # before the 50% step both were at 25%; the UK cell does not move on 2025-06-04
+    # before 2025-06-04: the same 25%, and chapter 73/76 derivatives on full value; no copper
+    nonmetal = share(tl, "metals_derivative_nonmetal_scope", "GBR", "METALS")
+    s232 = base + der + nonmetal
     assert cell(tl, native, "GBR", "METALS", "2025-06-03") == pytest.approx(
-        cell(tl, native, "GBR", "METALS", "2025-06-04")
+        mfn(native, "GBR", "METALS") + 0.25 * s232 + 0.10 * (1 - s232)
     )
 
 
@@ -190,6 +192,25 @@ def test_derivative_inclusions_are_a_dated_step(tl: Timeline, native: Baseline) 
     )
     for mid in ("ieepa-can", "ieepa-mex", "ieepa-reciprocal", "s122-surcharge"):
         assert "s232-metals-derivatives-aug2025" in tl.displacers(mid), mid
+
+
+def test_chapter_73_76_derivatives_on_full_value_until_2025_06_03(
+    tl: Timeline, native: Baseline
+) -> None:
+    base = share(tl, "metals_base_scope", "CAN", "METALS")
+    deriv = share(tl, "metals_derivative_scope", "CAN", "METALS")
+    nonmetal = share(tl, "metals_derivative_nonmetal_scope", "CAN", "METALS")
+    assert nonmetal == pytest.approx(deriv * (1 - 0.8), abs=1e-4)
+    e = share(tl, "usmca", "CAN", "METALS")
+    m0 = mfn(native, "CAN", "METALS")
+    s232 = base + deriv * 0.8 + nonmetal  # the whole derivative value pays 25%
+    assert cell(tl, native, "CAN", "METALS", "2025-06-03") == pytest.approx(
+        m0 + 0.25 * s232 + 0.25 * (1 - s232) * (1 - e)
+    )
+    s232 = base + deriv * 0.8  # metal content only; the border tariff on the rest
+    assert cell(tl, native, "CAN", "METALS", "2025-06-04") == pytest.approx(
+        m0 + 0.50 * s232 + 0.25 * (1 - s232) * (1 - e)
+    )
 
 
 # ----------------------------------------------------------------- 2018 Section 232
