@@ -20,23 +20,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from tariffsim.dashboard import create_app
-from tariffsim.dashboard.server import serve_in_thread
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tariffsim.dashboard.server import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_HOSTS, serve_in_thread
 
 
 def _block_network(route: Any) -> None:
-    if urlparse(route.request.url).hostname in {"127.0.0.1", "localhost"}:
+    """Let loopback requests through and abort every other one."""
+    if urlparse(route.request.url).hostname in LOOPBACK_HOSTS:
         route.continue_()
     else:
         route.abort()
@@ -61,7 +50,7 @@ def take(out: Path) -> list[Path]:
         )
         with urllib.request.urlopen(req, timeout=300) as resp:
             resp.read()
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.route("**/*", _block_network)
         page.set_default_timeout(180_000)
@@ -98,6 +87,7 @@ def take(out: Path) -> list[Path]:
 
 
 def main() -> None:
+    """Command-line entry: take the screenshots into ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     for path in take(parser.parse_args().out):

@@ -20,22 +20,10 @@ from urllib.parse import urlparse
 import pytest
 
 from tariffsim.dashboard import create_app
-from tariffsim.dashboard.server import serve_in_thread
+from tariffsim.dashboard.server import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_HOSTS, serve_in_thread
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 TIMEOUT_MS = 60_000
 
 
@@ -52,12 +40,12 @@ def base_url(store_path: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
+    if not Path(CHROMIUM).exists():
         pytest.skip(f"Debian chromium not found at {CHROMIUM}: `apt-get install chromium` to run")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS), headless=True)
         yield b
         b.close()
 
@@ -71,7 +59,7 @@ def page(browser: Any) -> Iterator[Any]:
     def _route(route: Any) -> None:
         url = route.request.url
         host = urlparse(url).hostname or ""
-        if host in LOOPBACK:
+        if host in LOOPBACK_HOSTS:
             served.append(url)
             route.continue_()
         else:

@@ -1,7 +1,10 @@
 """Serve the dashboard from a background thread (tests, screenshots, the load test).
 
 ``tariffsim serve`` uses Dash's own ``run``; this helper starts the same Flask server with
-werkzeug's threaded WSGI server on a free loopback port and stops it cleanly on exit.
+werkzeug's threaded WSGI server on a free loopback port and stops it cleanly on exit. The
+browser settings beside it are the ones the browser tests and ``scripts/screenshots.py`` share:
+Debian's headless Chromium with its background network traffic switched off, and the hosts a
+page may reach (everything else is blocked, to show the dashboard works offline).
 """
 
 from __future__ import annotations
@@ -13,7 +16,23 @@ from contextlib import contextmanager
 import dash
 from werkzeug.serving import make_server
 
-__all__ = ["serve_in_thread"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "LOOPBACK_HOSTS", "serve_in_thread"]
+
+#: Debian's chromium (``apt-get install chromium``), driven by Playwright without its downloads.
+CHROMIUM = "/usr/bin/chromium"
+#: Headless, and no update, sync, QUIC or other background requests of the browser itself.
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+#: Hosts a page of the dashboard may request; any other is the network.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 @contextmanager
