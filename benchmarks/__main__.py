@@ -58,11 +58,12 @@ def _section(title: str, body: Callable[[], str]) -> None:
 
 
 def _nafta() -> str:
-    script = HERE / "bench_nafta.py"
-    if not script.exists():
-        return "_benchmarks/bench_nafta.py not present_"
+    """bench_nafta's tables, from a process of its own (it pins BLAS to one thread)."""
     out = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, cwd=HERE.parent
+        [sys.executable, "-m", "benchmarks.bench_nafta"],
+        capture_output=True,
+        text=True,
+        cwd=HERE.parent,
     )
     if out.returncode != 0:
         return f"_bench_nafta.py failed ({out.returncode}): {out.stderr.strip()[-400:]}_"

@@ -42,16 +42,32 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tariffsim.data.baseline import Baseline
 
-__all__ = ["COEFFICIENTS", "GegravityRow", "compare", "gravity_data"]
+__all__ = [
+    "CLASS_EXAMPLE_COEFFICIENTS",
+    "COEFFICIENTS",
+    "DATA",
+    "SIGMA",
+    "GegravityRow",
+    "adding_up",
+    "as_tariffsim",
+    "build_gegravity",
+    "compare",
+    "exact_one_sector",
+    "gravity_data",
+    "simulate_experiment",
+]
 
+#: gegravity's 30-country sample (one copy in the repository; tests read it too).
 DATA = Path(__file__).resolve().parent / "data" / "gegravity_sample_data_set.csv"
 
 #: gegravity 0.3's documented example estimates (see benchmarks/data/README.md).
@@ -63,6 +79,16 @@ COEFFICIENTS: dict[str, float] = {
     "international": -3.412584,
     "constant": 16.32434,
 }
+#: The cost coefficients of the example in gegravity 0.3's ``OneSectorGE`` class docstring
+#: (``gegravity/OneSectorGE.py``), used by ``tests/test_ge_gegravity.py`` and ``bench_nafta``.
+CLASS_EXAMPLE_COEFFICIENTS: dict[str, float] = {
+    "lndist": -0.3764,
+    "contiguity": 0.8850,
+    "pta": 0.4823,
+    "common_language": 0.0392,
+    "international": -3.4224,
+}
+#: Elasticity of substitution σ of every comparison; tariffsim's θ = σ − 1.
 SIGMA = 5.0
 
 
@@ -136,12 +162,22 @@ def gravity_data(n_countries: int | None, seed: int = 0) -> tuple[pd.DataFrame, 
     return data, [codes[0], codes[1]]
 
 
-def _build_gegravity(data: pd.DataFrame) -> object:
-    """gegravity's model with its baseline multilateral resistances solved."""
+def build_gegravity(
+    data: pd.DataFrame,
+    coefficients: dict[str, float] = COEFFICIENTS,
+    *,
+    reference: str | None = None,
+    omr_rescale: float = 1.0,
+) -> Any:
+    """gegravity's ``OneSectorGE`` with its baseline multilateral resistances solved.
+
+    ``reference`` is gegravity's reference importer (default: the last code in sort order);
+    ``omr_rescale`` its scaling of outward resistances in the solver.
+    """
     import gegravity as ge
 
     ests = pd.DataFrame(
-        [(k, v, 0.0) for k, v in COEFFICIENTS.items()], columns=["var", "beta", "stderr"]
+        [(k, v, 0.0) for k, v in coefficients.items()], columns=["var", "beta", "stderr"]
     )
     base = ge.BaselineData(
         data,
@@ -155,43 +191,61 @@ def _build_gegravity(data: pd.DataFrame) -> object:
     coeffs = ge.CostCoeffs(
         estimates=ests, identifier_col="var", coeff_col="beta", stderr_col="stderr"
     )
-    model = ge.OneSectorGE(
-        baseline=base,
-        cost_coeff_values=coeffs,
-        cost_variables=list(COEFFICIENTS),
-        year=str(data["year"].iloc[0]),
-        reference_importer=sorted(data["importer"].unique())[-1],
-        sigma=SIGMA,
-        quiet=True,
-    )
-    model.build_baseline(omr_rescale=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ge.OneSectorGE(
+            baseline=base,
+            cost_coeff_values=coeffs,
+            cost_variables=list(coefficients),
+            year=str(data["year"].iloc[0]),
+            reference_importer=reference or sorted(data["importer"].unique())[-1],
+            sigma=SIGMA,
+            quiet=True,
+        )
+        model.build_baseline(omr_rescale=omr_rescale)
     return model
 
 
-def _experiment(model: object, pair: list[str], delta: float) -> None:
-    """gegravity: raise ``pta`` by ``delta`` between the two countries of ``pair``, solve."""
-    exp_data = model.baseline_data.copy()  # type: ignore[attr-defined]
-    exp_data["pta"] = exp_data["pta"].astype(float)
-    a, b = pair
-    for i, j in ((a, b), (b, a)):
-        rows = (exp_data["importer"] == i) & (exp_data["exporter"] == j)
-        exp_data.loc[rows, "pta"] += delta
-    model.define_experiment(exp_data)  # type: ignore[attr-defined]
-    model.simulate()  # type: ignore[attr-defined]
+def simulate_experiment(
+    model: Any, edit: Callable[[pd.DataFrame], None], **simulate_options: Any
+) -> None:
+    """gegravity's counterfactual: ``edit`` changes (in place) a copy of the baseline data,
+    whose ``pta`` column is made float; then ``define_experiment`` and ``simulate``."""
+    experiment = model.baseline_data.copy()
+    experiment["pta"] = experiment["pta"].astype(float)
+    edit(experiment)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.define_experiment(experiment)
+        model.simulate(**simulate_options)
 
 
-def _adding_up(model: object, codes: list[str]) -> float:
+def _add_pta(pair: list[str], delta: float) -> Callable[[pd.DataFrame], None]:
+    """An experiment edit: raise ``pta`` by ``delta`` between the two countries of ``pair``."""
+
+    def edit(data: pd.DataFrame) -> None:
+        a, b = pair
+        for i, j in ((a, b), (b, a)):
+            rows = (data["importer"] == i) & (data["exporter"] == j)
+            data.loc[rows, "pta"] += delta
+
+    return edit
+
+
+def adding_up(model: Any, codes: list[str]) -> float:
     """gegravity's own gap: max_i |Σ_n X'_ni − Y'_i| / Y'_i in its counterfactual."""
-    bil = model.bilateral_trade_results  # type: ignore[attr-defined]
+    bil = model.bilateral_trade_results
     sales = bil["experiment trade"].groupby(level="exporter").sum().loc[codes].to_numpy()
-    out = model.outputs_expenditures.loc[codes, "experiment output"].to_numpy()  # type: ignore[attr-defined]
+    out = model.outputs_expenditures.loc[codes, "experiment output"].to_numpy()
     return float(np.max(np.abs(sales - out) / out))
 
 
-def _as_tariffsim(model: object) -> tuple[Baseline, np.ndarray, list[str]]:
-    """The same problem as a one-sector Baseline and iceberg changes d̂[n, i, 0]."""
-    bil = model.bilateral_trade_results  # type: ignore[attr-defined]
-    costs = model.bilateral_costs  # type: ignore[attr-defined]
+def as_tariffsim(model: Any) -> tuple[Baseline, np.ndarray, list[str]]:
+    """gegravity's problem in tariffsim: a one-sector Baseline of its *modelled* baseline
+    flows (no tariffs, no intermediates, θ = σ − 1), the iceberg changes
+    d̂[n, i, 0] = (t'/t)^{−1/θ} of its trade costs t = t_ni^{1−σ}, and the sorted codes."""
+    bil = model.bilateral_trade_results
+    costs = model.bilateral_costs
     codes = sorted(bil.index.get_level_values("exporter").unique())
     n = len(codes)
     trade = (
@@ -222,15 +276,15 @@ def _as_tariffsim(model: object) -> tuple[Baseline, np.ndarray, list[str]]:
     return base, d_hat[:, :, None], codes
 
 
-def _answer_gap(model: object, res: object, codes: list[str]) -> float:
+def _answer_gap(model: Any, res: Any, codes: list[str]) -> float:
     """Largest difference of welfare hats, import shares and relative factory prices."""
-    result = res.to_model_result()  # type: ignore[attr-defined]
-    country = model.country_results.loc[codes]  # type: ignore[attr-defined]
+    result = res.to_model_result()
+    country = model.country_results.loc[codes]
     gg_welfare = 1.0 + country["GDP change (percent)"].to_numpy() / 100.0
     ours = result.country.set_index("region").loc[codes]
     our_welfare = 1.0 + ours["welfare_pct"].to_numpy() / 100.0
 
-    bil = model.bilateral_trade_results  # type: ignore[attr-defined]
+    bil = model.bilateral_trade_results
     gg_new = bil["experiment trade"].unstack("exporter").loc[codes, codes].to_numpy()
     gg_share = gg_new / gg_new.sum(axis=1, keepdims=True)
     tr = result.trade.pivot_table(index="importer", columns="exporter", values="value_new")
@@ -238,7 +292,7 @@ def _answer_gap(model: object, res: object, codes: list[str]) -> float:
     our_share = our_new / our_new.sum(axis=1, keepdims=True)
 
     gg_price = 1.0 + country["factory gate price change (percent)"].to_numpy() / 100.0
-    our_price = np.asarray(res.w_hat, dtype=np.float64)  # type: ignore[attr-defined]
+    our_price = np.asarray(res.w_hat, dtype=np.float64)
     return float(
         max(
             np.abs(our_welfare - gg_welfare).max(),
@@ -277,14 +331,12 @@ def compare(n_countries: int | None, *, repeats: int = 3) -> GegravityRow:
     from tariffsim.models import ge as tge
 
     data, pair = gravity_data(n_countries)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        started = time.perf_counter()
-        model = _build_gegravity(data)
-        sim_start = time.perf_counter()
-        _experiment(model, pair, 1.0)
-        done = time.perf_counter()
-    base, d_hat, codes = _as_tariffsim(model)
+    started = time.perf_counter()
+    model = build_gegravity(data)
+    sim_start = time.perf_counter()
+    simulate_experiment(model, _add_pta(pair, 1.0))
+    done = time.perf_counter()
+    base, d_hat, codes = as_tariffsim(model)
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -293,7 +345,7 @@ def compare(n_countries: int | None, *, repeats: int = 3) -> GegravityRow:
     ours = res.to_model_result().country.set_index("region").loc[codes]
     our_welfare = 1.0 + ours["welfare_pct"].to_numpy() / 100.0
     exact = exact_one_sector(base.trade[:, :, 0], d_hat[:, :, 0], SIGMA - 1.0)
-    gg_welfare = 1.0 + model.country_results.loc[codes, "GDP change (percent)"].to_numpy() / 100.0  # type: ignore[attr-defined]
+    gg_welfare = 1.0 + model.country_results.loc[codes, "GDP change (percent)"].to_numpy() / 100.0
     return GegravityRow(
         problem="gegravity sample (E=Y)" if n_countries is None else "synthetic",
         countries=len(codes),
@@ -303,7 +355,7 @@ def compare(n_countries: int | None, *, repeats: int = 3) -> GegravityRow:
         gap_exact=float(np.abs(our_welfare - exact).max()),
         gap_gegravity=_answer_gap(model, res, codes),
         gap_relative=float(np.abs(our_welfare - gg_welfare).max() / np.abs(our_welfare - 1).max()),
-        gegravity_adding_up=_adding_up(model, codes),
+        gegravity_adding_up=adding_up(model, codes),
     )
 
 

@@ -1,6 +1,6 @@
 """Time the Caliendo-Parro NAFTA counterfactual (31 regions x 40 sectors) and gegravity.
 
-Run from the repository root: ``python benchmarks/bench_nafta.py`` (prints Markdown). BLAS
+Run from the repository root: ``python -m benchmarks.bench_nafta`` (prints Markdown). BLAS
 is limited to one thread, so every figure is one core.
 
 Rows:
@@ -10,8 +10,9 @@ Rows:
 * tariffsim and gegravity 0.3 on the *same* one-sector problem, gegravity's own sample
   (30 countries, 2006, trade = E = Y balanced; removing every U.S. trade agreement);
   gegravity's time is build_baseline + define_experiment + simulate, tariffsim's one solve
-  on gegravity's modelled baseline flows (see tests/test_ge_gegravity.py for why the answers
-  differ by gegravity's adding-up gap unless its system is iterated over output shares).
+  on gegravity's modelled baseline flows (both built with :mod:`benchmarks.bench_gegravity`;
+  see tests/test_ge_gegravity.py for why the answers differ by a first-order share of the
+  effect unless gegravity's system is iterated over output shares).
 
 gegravity solves a one-sector model only, so the 31x40 problem has no gegravity counterpart;
 the ratio printed for it compares the multi-sector solve with gegravity's one-sector solve.
@@ -27,28 +28,25 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import statistics  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-import warnings  # noqa: E402
 from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from benchmarks.bench_gegravity import (  # noqa: E402
+    CLASS_EXAMPLE_COEFFICIENTS,
+    as_tariffsim,
+    build_gegravity,
+    gravity_data,
+    simulate_experiment,
+)
 from tariffsim.data import load_baseline, load_cp_tariffs  # noqa: E402
-from tariffsim.data.baseline import Baseline  # noqa: E402
 from tariffsim.models.ge import solve  # noqa: E402
 from tariffsim.models.ge.validation import nafta_tariffs  # noqa: E402
 
+__all__ = ["gegravity_case", "main", "median_seconds"]
+
 REPEATS = 5
-SAMPLE = Path(__file__).resolve().parents[1] / "tests/data/gegravity/sample_data_set.dlm"
-SIGMA = 5.0
-COEFFS = {
-    "lndist": -0.3764,
-    "contiguity": 0.8850,
-    "pta": 0.4823,
-    "common_language": 0.0392,
-    "international": -3.4224,
-}
 
 
 def median_seconds(fn: Callable[[], object], repeats: int = REPEATS) -> float:
@@ -63,78 +61,24 @@ def median_seconds(fn: Callable[[], object], repeats: int = REPEATS) -> float:
 
 
 def gegravity_case() -> tuple[Callable[[], object], Callable[[], object]]:
-    """Closures solving the one-sector sample problem in gegravity and in tariffsim."""
-    import gegravity as ge
+    """Closures solving the one-sector sample problem in gegravity and in tariffsim.
 
-    df = pd.read_csv(SAMPLE)
-    df["E"] = df["importer"].map(df.groupby("exporter")["Y"].first())
-    df["year"] = df["year"].astype(str)
-    coeffs = pd.DataFrame([{"var": k, "coeff": v, "ste": 0.1} for k, v in COEFFS.items()])
+    The problem: gegravity's sample with E = Y (balanced trade), every U.S. trade agreement
+    removed (``pta`` = 0 between the United States and any partner). Raises ImportError where
+    gegravity is not installed.
+    """
+    data, _ = gravity_data(None)
+
+    def drop_us_agreements(experiment: pd.DataFrame) -> None:
+        us_pair = (experiment["importer"] == "USA") ^ (experiment["exporter"] == "USA")
+        experiment.loc[us_pair, "pta"] = 0.0
 
     def run_gegravity() -> object:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            base = ge.BaselineData(
-                df,
-                imp_var_name="importer",
-                exp_var_name="exporter",
-                year_var_name="year",
-                trade_var_name="trade",
-                expend_var_name="E",
-                output_var_name="Y",
-            )
-            cost = ge.CostCoeffs(
-                estimates=coeffs, identifier_col="var", coeff_col="coeff", stderr_col="ste"
-            )
-            model = ge.OneSectorGE(
-                base,
-                year="2006",
-                expend_var_name="E",
-                output_var_name="Y",
-                cost_coeff_values=cost,
-                cost_variables=list(COEFFS),
-                reference_importer="DEU",
-                sigma=SIGMA,
-                quiet=True,
-            )
-            model.build_baseline(omr_rescale=100)
-            exp = model.baseline_data.copy()
-            exp["pta"] = exp["pta"].astype(float)
-            us = (exp["importer"] == "USA") ^ (exp["exporter"] == "USA")
-            exp.loc[us, "pta"] = 0.0
-            model.define_experiment(exp)
-            model.simulate()
+        model = build_gegravity(data, CLASS_EXAMPLE_COEFFICIENTS, reference="DEU", omr_rescale=100)
+        simulate_experiment(model, drop_us_agreements)
         return model
 
-    model = run_gegravity()
-    bil = model.bilateral_trade_results.reset_index()  # type: ignore[attr-defined]
-    codes = sorted(bil["exporter"].unique())
-    pos = {c: k for k, c in enumerate(codes)}
-    n = len(codes)
-    rows, cols = bil["importer"].map(pos).to_numpy(), bil["exporter"].map(pos).to_numpy()
-    trade = np.zeros((n, n, 1))
-    trade[rows, cols, 0] = bil["baseline modeled trade"].to_numpy()
-    base = Baseline(
-        name="gegravity-sample",
-        year=2006,
-        regions=tuple(codes),
-        sectors=("ALL",),
-        trade=trade,
-        tariff=np.zeros_like(trade),
-        intermediate=np.zeros((n, 1, 1)),
-        final=trade.sum(axis=1),
-        value_added=trade.sum(axis=0),
-        theta=np.array([SIGMA - 1.0]),
-        tradable=np.array([True]),
-    )
-    d_hat = np.ones_like(trade)
-    pta = df.pivot(index="importer", columns="exporter", values="pta").loc[codes, codes]
-    us = pos["USA"]
-    removed = np.zeros((n, n), dtype=bool)
-    removed[us, :] = removed[:, us] = True
-    removed &= pta.to_numpy() == 1
-    np.fill_diagonal(removed, False)
-    d_hat[removed, 0] = np.exp(COEFFS["pta"] / (SIGMA - 1.0))
+    base, d_hat, _ = as_tariffsim(run_gegravity())
     return run_gegravity, lambda: solve(base, trade_cost_hat=d_hat, deficits="balanced")
 
 

@@ -35,30 +35,25 @@ bounded by twice its own adding-up error.
 
 from __future__ import annotations
 
-import warnings
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy.optimize import root
 
-from tariffsim.data.baseline import Baseline
+from benchmarks.bench_gegravity import (
+    CLASS_EXAMPLE_COEFFICIENTS,
+    SIGMA,
+    adding_up,
+    as_tariffsim,
+    build_gegravity,
+    gravity_data,
+    simulate_experiment,
+)
 from tariffsim.models.ge import GEResult, solve
 
-ge = pytest.importorskip("gegravity")
+pytest.importorskip("gegravity")
 
-DATA = Path(__file__).parent / "data" / "gegravity" / "sample_data_set.dlm"
-SIGMA = 5.0
 REFERENCE = "DEU"
-#: Cost coefficients of gegravity's own example (examples/README.md of the gegravity repo).
-COEFFS = {
-    "lndist": -0.3764,
-    "contiguity": 0.8850,
-    "pta": 0.4823,
-    "common_language": 0.0392,
-    "international": -3.4224,
-}
 
 
 def run_pair(pta_us: float) -> tuple[pd.DataFrame, GEResult, float, object]:
@@ -68,88 +63,30 @@ def run_pair(pta_us: float) -> tuple[pd.DataFrame, GEResult, float, object]:
     ``attrs``), CP's result, gegravity's own adding-up error (max_i |Σ_j X'_ij − Y'_i| / Y'_i)
     and the gegravity model object.
     """
-    df = pd.read_csv(DATA)
-    output = df.groupby("exporter")["Y"].first()
-    df["E"] = df["importer"].map(output)  # balanced trade: expenditure = output
-    df["year"] = df["year"].astype(str)
-    baseline = ge.BaselineData(
-        df,
-        imp_var_name="importer",
-        exp_var_name="exporter",
-        year_var_name="year",
-        trade_var_name="trade",
-        expend_var_name="E",
-        output_var_name="Y",
-    )
-    coeffs = pd.DataFrame([{"var": k, "coeff": v, "ste": 0.1} for k, v in COEFFS.items()])
-    cost = ge.CostCoeffs(
-        estimates=coeffs, identifier_col="var", coeff_col="coeff", stderr_col="ste"
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = ge.OneSectorGE(
-            baseline,
-            year="2006",
-            expend_var_name="E",
-            output_var_name="Y",
-            cost_coeff_values=cost,
-            cost_variables=list(COEFFS),
-            reference_importer=REFERENCE,
-            sigma=SIGMA,
-            quiet=True,
-        )
-        model.build_baseline(omr_rescale=100)
-        experiment = model.baseline_data.copy()
-        experiment["pta"] = experiment["pta"].astype(float)
+    data, _ = gravity_data(None)  # gegravity's sample with E = Y (balanced trade)
+    model = build_gegravity(data, CLASS_EXAMPLE_COEFFICIENTS, reference=REFERENCE, omr_rescale=100)
+
+    def drop_us_agreements(experiment: pd.DataFrame) -> None:
         us_pair = (experiment["importer"] == "USA") ^ (experiment["exporter"] == "USA")
         experiment.loc[us_pair & (experiment["pta"] == 1), "pta"] = pta_us
-        model.define_experiment(experiment)
-        model.simulate(ge_tolerance=1e-12)
 
-    bilateral = model.bilateral_trade_results.reset_index()
-    countries = sorted(bilateral["exporter"].unique())
-    pos = {c: k for k, c in enumerate(countries)}
-    n = len(countries)
-    trade = np.zeros((n, n, 1))
-    rows, cols = (
-        bilateral["importer"].map(pos).to_numpy(),
-        bilateral["exporter"].map(pos).to_numpy(),
-    )
-    trade[rows, cols, 0] = bilateral["baseline modeled trade"].to_numpy()
-    base = Baseline(
-        name="gegravity-sample",
-        year=2006,
-        regions=tuple(countries),
-        sectors=("ALL",),
-        trade=trade,
-        tariff=np.zeros_like(trade),
-        intermediate=np.zeros((n, 1, 1)),
-        final=trade.sum(axis=1),
-        value_added=trade.sum(axis=0),
-        theta=np.array([SIGMA - 1.0]),
-        tradable=np.array([True]),
-    )
-    before = model.baseline_data.set_index(["importer", "exporter"])["pta"]
-    after = experiment.set_index(["importer", "exporter"])["pta"]
-    d_hat = np.ones_like(trade)
-    delta = (after - before.reindex(after.index)).to_numpy()
-    imp = after.index.get_level_values(0).map(pos).to_numpy()
-    exp_ = after.index.get_level_values(1).map(pos).to_numpy()
-    d_hat[imp, exp_, 0] = np.exp(-COEFFS["pta"] * delta / (SIGMA - 1.0))
+    simulate_experiment(model, drop_us_agreements, ge_tolerance=1e-12)
+    base, d_hat, countries = as_tariffsim(model)
     res = solve(base, trade_cost_hat=d_hat, deficits="balanced", tol=1e-13)
 
-    new = np.zeros_like(trade)
-    new[rows, cols, 0] = bilateral["experiment trade"].to_numpy()
-    outputs = model.outputs_expenditures.loc[countries, "experiment output"].to_numpy()
-    gap = float(np.max(np.abs(new[:, :, 0].sum(axis=0) - outputs) / outputs))
+    bilateral = model.bilateral_trade_results.reset_index()
+    pos = {c: k for k, c in enumerate(countries)}
+    rows = bilateral["importer"].map(pos).to_numpy()
+    cols = bilateral["exporter"].map(pos).to_numpy()
+    new_total = bilateral["experiment trade"].sum()
     country = model.country_results.loc[countries]
     frame = bilateral.assign(
         cp_base=res.trade_base[rows, cols, 0],
         cp_new=res.trade_new[rows, cols, 0],
-        gg_new_cp_numeraire=bilateral["experiment trade"] * trade.sum() / new.sum(),
+        gg_new_cp_numeraire=bilateral["experiment trade"] * base.trade.sum() / new_total,
     )
     frame.attrs["country"] = country
-    return frame, res, gap, model
+    return frame, res, adding_up(model, countries), model
 
 
 def iterate_gegravity(model: object, tol: float = 1e-13) -> dict[str, np.ndarray]:

@@ -3,14 +3,10 @@ on a small synthetic world, the table it prints, and the size table's shock."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 pytest.importorskip("gegravity")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repo root holds benchmarks/
 
 from benchmarks import bench_gegravity, bench_solve
 from tariffsim.scale import synthetic_baseline
