@@ -1,6 +1,7 @@
 """Time the Caliendo-Parro NAFTA counterfactual (31 regions x 40 sectors) and gegravity.
 
-Run from the repository root: ``python -m benchmarks.bench_nafta`` (prints Markdown). BLAS
+Run from the repository root: ``python -m benchmarks.bench_nafta`` or
+``python benchmarks/bench_nafta.py`` (prints Markdown). BLAS
 is limited to one thread, so every figure is one core.
 
 Rows:
@@ -21,12 +22,15 @@ the ratio printed for it compares the multi-sector solve with gegravity's one-se
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
+if not __package__:  # run as a file (python benchmarks/bench_nafta.py): make benchmarks importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import statistics  # noqa: E402
-import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
