@@ -284,3 +284,38 @@ def test_serve_command_serves_on_loopback(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_uncertainty_runs_show_bands_and_curves_and_their_reports(tmp_path: Path) -> None:
+    """A Monte Carlo run's view draws the stored bands; a sweep's its curves; the download
+    page lists both and their HTML reports carry the band / curve charts."""
+    from scen_bands import make_runs
+
+    from tariffsim.dashboard.pages.compare import uncertainty_view
+    from tariffsim.report import BAND_VARIABLES
+
+    store = tmp_path / "runs.duckdb"
+    ids = make_runs(store, tmp_path)
+    backend = Backend(store)
+    assert [o["value"] for o in backend.uncertainty_run_options()] == [ids["sweep"], ids["mc"]]
+    mc = backend.load_stored(ids["mc"])
+    graphs = {
+        c.children.id: c.children.figure
+        for part in uncertainty_view(mc)
+        if getattr(part, "className", "") == "ts-row"
+        for c in part.children
+    }
+    assert set(graphs) == {f"cmp-band-{v}" for v in BAND_VARIABLES}
+    welfare = mc.frames["mc_country"].query("variable == 'welfare_pct'").set_index("region")
+    median = graphs["cmp-band-welfare_pct"].data[0]
+    assert list(median.x) == ["CAN", "MEX", "USA", "ROW"]
+    assert list(median.y) == welfare.loc[list(median.x), "median"].tolist()
+    sweep = uncertainty_view(backend.load_stored(ids["sweep"]))
+    curves = [c.children.id for c in sweep[0].children]
+    assert curves == ["cmp-sweep-welfare_pct", "cmp-sweep-real_wage_pct"]
+
+    client = create_app(store_path=store).server.test_client()
+    for run_id, chart in ((ids["mc"], "band-welfare_pct"), (ids["sweep"], "sweep-welfare_pct")):
+        page = client.get(f"/download/{run_id}/html")
+        assert page.status_code == 200
+        assert f'"{chart}"' in page.get_data(as_text=True)

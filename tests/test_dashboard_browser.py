@@ -273,3 +273,29 @@ def test_shipped_scenario_with_trade_costs(page: Any, base_url: str) -> None:
     for region, w in zip(regions, welfare, strict=True):
         assert float(w) == pytest.approx(expected.loc[region, "welfare_pct"], abs=6e-4)
     assert "Canada" in page.inner_text("#scen-headline")
+
+
+def test_montecarlo_run_shows_its_bands(page: Any, base_url: str, store_path: Path) -> None:
+    """A stored Monte Carlo run is drawn on the compare page: error bars for every region and
+    the band table with the stored medians."""
+    from scen_bands import make_runs
+
+    from tariffsim.store import ResultsStore
+
+    ids = make_runs(store_path, store_path.parent, sweep=False)
+    bands = ResultsStore(store_path).load(ids["mc"]).frames["mc_country"]
+    page.goto(base_url + "/compare")
+    page.wait_for_selector("#cmp-band-welfare_pct .main-svg .errorbar")
+    assert ids["mc"] in page.locator("#cmp-unc").inner_text()
+    assert page.locator("#cmp-band-welfare_pct .errorbar").count() == 4  # CAN MEX USA ROW
+    assert "ASSUMED coefficient of variation" in page.inner_text("#page-compare")
+    page.wait_for_selector("#cmp-band-table td[data-dash-column='median']")
+    shown = zip(
+        _column(page, "cmp-band-table", "variable"),
+        _column(page, "cmp-band-table", "region"),
+        _column(page, "cmp-band-table", "median"),
+        strict=True,
+    )
+    stored = bands.set_index(["variable", "region"])["median"]
+    for variable, region, median in shown:
+        assert float(median) == pytest.approx(stored[(variable, region)], abs=6e-5)

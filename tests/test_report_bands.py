@@ -2,7 +2,8 @@
 numbers, HTML works offline, Markdown has PNG/SVG charts; point runs keep their report.
 
 The runs are made with the CLI (serial, 8 θ draws / 3 sweep points) on a small aggregation
-(na4 regions, na19 sectors) with one test measure, so the module takes a few seconds.
+(na4 regions, na19 sectors) with one test measure (tests/scen_bands.py), so the module takes a
+few seconds.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scen_bands import make_runs
 from scen_toy import toy_baseline
 from typer.testing import CliRunner
 
@@ -33,34 +35,6 @@ from tariffsim.report import (
 )
 from tariffsim.store import ResultsStore, RunMeta, StoredRun
 
-SCENARIO = """
-name = "test-band-report"
-question = "How sure are we about a U.S. tariff on Canadian steel, on a small aggregation?"
-baseline = "wiod2011"
-
-[aggregation]
-regions = "na4"
-sectors = "na19"
-
-[tariffs]
-date = 2025-06-01
-
-[measures]
-timeline = "none"
-
-[[measures.add]]
-id = "test-band-steel"
-title = "Test: U.S. tariff on Canadian basic metals"
-legal_basis = "test fixture, not a real measure"
-imposed_by = "USA"
-applies_to = ["CAN"]
-sectors = ["METALS"]
-rate = 0.25
-start = 2025-01-01
-status = "in_force"
-source = { url = "https://example.org/test-fixture", accessed = 2026-11-29 }
-"""
-
 runner = CliRunner()
 
 
@@ -74,14 +48,8 @@ def _cli(*args: str) -> Any:
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A store with one Monte Carlo run and one sweep run of the test scenario."""
     folder = tmp_path_factory.mktemp("band-report")
-    scenario = folder / "steel.toml"
-    scenario.write_text(SCENARIO, encoding="utf-8")
     store = folder / "runs.duckdb"
-    mc = _cli("montecarlo", str(scenario), "--draws", "8", "--seed", "1", "--serial",
-              "--store", str(store))  # fmt: skip
-    sweep = _cli("sweep", str(scenario), "--vary", "measure.test-band-steel.rate=0:0.5:0.25",
-                 "--serial", "--store", str(store))  # fmt: skip
-    return {"store": store, "folder": folder, "mc": mc["run_id"], "sweep": sweep["run_id"]}
+    return {"store": store, "folder": folder, **make_runs(store, folder)}
 
 
 def _plotly_traces(page: str, div_id: str) -> list[dict[str, Any]]:

@@ -30,7 +30,7 @@ from tariffsim.data.baseline import Baseline
 from tariffsim.errors import ScenarioError, StoreError
 from tariffsim.measures import Measure, Timeline, etr_on, etr_series
 from tariffsim.models.result import ModelResult
-from tariffsim.store import ResultsStore
+from tariffsim.store import ResultsStore, StoredRun
 
 __all__ = [
     "ETR_END",
@@ -233,6 +233,22 @@ class Backend:
         """A stored run read back as the model result it was saved from."""
         return self.store.load(run_id).to_model_result()
 
+    def uncertainty_run_options(self) -> list[dict[str, str]]:
+        """Dropdown options of the stored Monte Carlo and sweep runs, newest first."""
+        runs = self.store.list_runs()
+        runs = runs[runs["kind"].isin(("montecarlo", "sweep"))]
+        return [
+            {
+                "label": f"{r.scenario_name} · {r.kind} · {str(r.created_at)[:19]} · {r.run_id}",
+                "value": str(r.run_id),
+            }
+            for r in runs.itertuples()
+        ]
+
+    def load_stored(self, run_id: str) -> StoredRun:
+        """A stored run of any kind with all its frames (bands, sweep curves...)."""
+        return self.store.load(run_id)
+
     def export(self, run_id: str, kind: str) -> bytes:
         """Bytes of a download: ``csv``/``parquet`` zip of the run's tables, or the HTML report.
 
@@ -251,22 +267,22 @@ class Backend:
         raise StoreError(f"unknown download kind {kind!r}; allowed: csv, parquet, html")
 
     def _report_html(self, run_id: str, out: Path) -> bytes:
-        """The run's self-contained HTML report (``tariffsim.report.write_report``).
+        """The run's self-contained HTML report (``tariffsim.report.write_run_report``: bands
+        for a Monte Carlo run, response curves for a sweep).
 
         The ETR chart of the scenario's timeline is included when the stored text is a
         scenario (runs stored by other tools may carry other text; they get no ETR chart).
         """
-        from tariffsim.report import scenario_etr, write_report
+        from tariffsim.report import scenario_etr, write_run_report
 
         run = self.store.load(run_id)
-        try:
-            etr = scenario_etr(str(run.meta["scenario_toml"]))
-        except ScenarioError:
-            etr = None
-        paths = write_report(
-            run.to_model_result(), {**run.meta, "run_id": run.run_id}, out, etr=etr
-        )
-        return paths["report.html"].read_bytes()
+        etr = None
+        if run.meta["kind"] != "sweep":  # a sweep's tariffs vary from point to point
+            try:
+                etr = scenario_etr(str(run.meta["scenario_toml"]))
+            except ScenarioError:
+                etr = None
+        return write_run_report(run, out, etr=etr)["report.html"].read_bytes()
 
     # ------------------------------------------------------------------ scenarios
     def shipped_scenarios(self) -> list[str]:

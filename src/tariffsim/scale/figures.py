@@ -7,6 +7,7 @@ tables that :mod:`tariffsim.scale` produces (and the store keeps) and returns a
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -90,17 +91,21 @@ def band_figure(
         template="plotly_white",
     )
     if note:
+        # Plotly does not wrap text: break the note into lines and make room below the axis
+        lines = textwrap.wrap(note, width=110)
         fig.add_annotation(
-            text=note,
+            text="<br>".join(lines),
             xref="paper",
             yref="paper",
             x=0,
-            y=-0.22,
+            y=0,
+            yanchor="top",
+            yshift=-58,  # pixels below the plot area: under the tick labels and axis title
             showarrow=False,
             align="left",
             font={"size": 10},
         )
-        fig.update_layout(margin={"b": 120})
+        fig.update_layout(margin={"b": 70 + 14 * len(lines)})
     return fig
 
 

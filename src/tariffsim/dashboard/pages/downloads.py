@@ -1,5 +1,8 @@
 """Page 4, downloads: a stored run's tidy tables as CSV or Parquet (zipped) and its HTML report.
 
+Model runs are listed first, then Monte Carlo and sweep runs, whose report shows their bands or
+response curves.
+
 The links point at the app's ``/download/<run_id>/<kind>`` routes, which read the run back
 from the results store and use the store's exporters and the report writer of
 :mod:`tariffsim.report`.
@@ -19,7 +22,7 @@ __all__ = ["layout", "register"]
 
 
 def layout(backend: Backend) -> list[Any]:
-    """Run picker, the three download links and the list of stored runs."""
+    """Run picker, the three download links and the list of stored model runs."""
     return [
         html.H2("Download results"),
         html.P(f"Results store: {backend.store_location}", className="ts-note", id="dl-store"),
@@ -45,7 +48,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         dash.State("dl-run", "value"),
     )
     def _options(_: int, __: str | None, current: str | None) -> tuple[Any, ...]:
-        options = backend.run_options()
+        options = backend.run_options() + backend.uncertainty_run_options()
         ids = [o["value"] for o in options]
         value = current if current in ids else (ids[0] if ids else None)
         return options, value, frame_table(backend.runs_frame(), "dl-runs-table", page_size=15)
