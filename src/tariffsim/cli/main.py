@@ -10,6 +10,8 @@ import typer
 
 from tariffsim import __version__
 
+__all__ = ["app"]
+
 app = typer.Typer(
     name="tariffsim",
     help="Tariffs on Canada and Mexico: measures, effective rates, PE and GE effects.",

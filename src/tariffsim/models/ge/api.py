@@ -140,6 +140,7 @@ class _Problem:
         anderson: int,
         linear_solver: LinearSolver,
     ) -> _Problem:
+        """Check the options and shocks (named errors) and set the reference deficits."""
         if deficits not in _DEFICITS:
             raise ScenarioError(f"deficits must be one of {', '.join(_DEFICITS)}; got {deficits!r}")
         th = None if theta is None else np.asarray(theta, dtype=np.float64)
