@@ -229,6 +229,28 @@ def test_2018_section_232_before_2025(tl: Timeline, native: Baseline) -> None:
         assert tl[mid].end == tl["s232-metals-base"].start == D(2025, 3, 12)
 
 
+def test_russian_aluminium_at_200_percent_replaces_the_general_rate(
+    tl: Timeline, native: Baseline
+) -> None:
+    steel = share(tl, "steel_base_scope", "RUS", "METALS")
+    alu = share(tl, "aluminum_base_scope", "RUS", "METALS")
+    m0 = mfn(native, "RUS", "METALS")
+    assert cell(tl, native, "RUS", "METALS", "2023-03-09") == pytest.approx(
+        m0 + 0.25 * steel + 0.10 * alu
+    )
+    assert cell(tl, native, "RUS", "METALS", "2024-06-01") == pytest.approx(
+        m0 + 0.25 * steel + 2.00 * alu
+    )
+    base = share(tl, "metals_base_scope", "RUS", "METALS")
+    assert base - alu == pytest.approx(steel, abs=2e-4)  # the 2025 base scope nests both
+    der = share(tl, "metals_derivative_scope", "RUS", "METALS") * 0.8
+    cu = share(tl, "copper_scope", "RUS", "METALS")
+    # 2025-10-01: steel 50%, aluminium 200%, derivatives and copper 50%; no reciprocal tariff
+    assert cell(tl, native, "RUS", "METALS", "2025-10-01") == pytest.approx(
+        m0 + 0.50 * (base - alu) + 2.00 * alu + 0.50 * (der + cu)
+    )
+
+
 # ----------------------------------------------------------------- softwood AD/CVD
 @pytest.mark.parametrize(
     ("day", "adcvd", "s232"),
@@ -275,7 +297,8 @@ def test_etr_levels_move_as_the_fixes_say(tl: Timeline, native: Baseline) -> Non
     no_adcvd = tl.with_overrides(remove=["adcvd-softwood-can"])
     jan = etr_on(tl, "2025-01-01", native)
     assert jan["CAN"] > etr_on(no_adcvd, "2025-01-01", native)["CAN"]  # AD/CVD in force
-    no_2018 = tl.with_overrides(remove=["s232-steel-2018", "s232-aluminum-2018"])
+    off = {"status": "announced"}  # not in force (removing it would break stacking references)
+    no_2018 = tl.with_overrides(change={"s232-steel-2018": off, "s232-aluminum-2018": off})
     assert jan["ALL"] > etr_on(no_2018, "2025-01-01", native)["ALL"]
     uk50 = tl.with_overrides(
         change={mid: {"schedule": [{"start": D(2025, 6, 4), "rate": 0.5}]}
