@@ -187,6 +187,21 @@ def test_point_run_report_is_the_model_report(tmp_path: Path) -> None:
         write_run_report(bad, tmp_path / "bad")
 
 
+def test_sweep_report_where_every_point_failed(tmp_path: Path) -> None:
+    failed = pd.DataFrame({"value": [0.5], "attempts": [2], "errors": ["SolverConvergenceError"]})
+    run = StoredRun(
+        run_id="s1",
+        meta={"kind": "sweep", "scenario_name": "x", "scenario_toml": "", "diagnostics": {}},
+        frames={"sweep_country": pd.DataFrame(columns=["parameter", "value"]),
+                "sweep_failures": failed},
+    )  # fmt: skip
+    paths = write_run_report(run, tmp_path)
+    assert set(paths) == {"report.html", "report.md"}
+    md = paths["report.md"].read_text(encoding="utf-8")
+    assert "No point of the sweep solved" in md
+    assert "| 0.500 | 2 | SolverConvergenceError |" in md
+
+
 def test_montecarlo_report_with_etr_chart(runs: dict[str, Any], tmp_path: Path) -> None:
     stored = ResultsStore(runs["store"]).load(runs["mc"])
     series = pd.DataFrame(

@@ -357,9 +357,9 @@ def write_montecarlo_report(
 
 def _sweep_answer(curves: pd.DataFrame) -> str:
     """How welfare moves from the first to the last swept value, for each region."""
+    if curves.empty:
+        return "No point of the sweep solved: see the failed points below."
     table = sweep_table(curves, "welfare_pct")
-    if table.empty:
-        return "No point of the sweep solved."
     parameter = str(table.columns[0])
     first, last = table.iloc[0], table.iloc[-1]
     parts = [
@@ -375,7 +375,7 @@ def _sweep_answer(curves: pd.DataFrame) -> str:
 def write_sweep_report(run: StoredRun, out_dir: str | Path) -> dict[str, Path]:
     """Report of a stored sweep run: response curves of welfare and the real wage by region
     against the swept value (charts and tables of the stored ``sweep_country`` numbers) and
-    any points that failed."""
+    any points that failed (a sweep where every point failed gets only that list)."""
     meta = run.meta
     curves = _frame(run, "sweep_country")
     diagnostics = dict(meta.get("diagnostics", {}))
@@ -396,13 +396,14 @@ def write_sweep_report(run: StoredRun, out_dir: str | Path) -> dict[str, Path]:
         }
     )
     doc.facts(facts)
-    doc.heading("Response curves")
-    for variable, fig in sweep_figures(curves).items():
-        doc.plotly(fig, f"sweep-{variable}")
-    doc.image("sweep", "Response curves", lambda p: save_sweep_chart(curves, p))
-    for variable, label in (("welfare_pct", "Welfare"), ("real_wage_pct", "Real wage")):
-        doc.heading(f"{label}, % change, by swept value and region", level=3)
-        doc.table(sweep_table(curves, variable), digits=4)
+    if not curves.empty:
+        doc.heading("Response curves")
+        for variable, fig in sweep_figures(curves).items():
+            doc.plotly(fig, f"sweep-{variable}")
+        doc.image("sweep", "Response curves", lambda p: save_sweep_chart(curves, p))
+        for variable, label in (("welfare_pct", "Welfare"), ("real_wage_pct", "Real wage")):
+            doc.heading(f"{label}, % change, by swept value and region", level=3)
+            doc.table(sweep_table(curves, variable), digits=4)
     failures = run.frames.get("sweep_failures")
     if failures is not None and len(failures):
         doc.heading("Points that failed twice", level=3)
