@@ -174,6 +174,22 @@ def test_uk_metals_stay_at_25_percent_from_2025_06_04(tl: Timeline, native: Base
     )
 
 
+def test_uk_cars_at_7_5_and_parts_at_10_percent_from_2025_06_30(
+    tl: Timeline, native: Baseline
+) -> None:
+    veh = share(tl, "auto_vehicles_scope", "GBR", "TRANSPORT_EQ")
+    parts = share(tl, "auto_parts_scope", "GBR", "TRANSPORT_EQ")
+    m0 = mfn(native, "GBR", "TRANSPORT_EQ")
+    # the derivatives' metal content (3% of the cell) lies inside the auto goods, which
+    # displace it; the reciprocal 10% charges the rest of the cell
+    assert cell(tl, native, "GBR", "TRANSPORT_EQ", "2025-06-29") == pytest.approx(
+        m0 + 0.25 * (veh + parts) + 0.10 * (1 - veh - parts)
+    )
+    assert cell(tl, native, "GBR", "TRANSPORT_EQ", "2025-06-30") == pytest.approx(
+        m0 + 0.075 * veh + 0.10 * parts + 0.10 * (1 - veh - parts)
+    )
+
+
 # ----------------------------------------------------------------- derivatives of 2025-08-18
 def test_derivative_inclusions_are_a_dated_step(tl: Timeline, native: Baseline) -> None:
     old = share(tl, "metals_derivative_scope", "CAN", "MACH")
