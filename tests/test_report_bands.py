@@ -227,9 +227,9 @@ def _bands(can: tuple[float, float, float], mex: tuple[float, float, float]) -> 
 def test_band_headline_says_when_the_ranking_is_robust() -> None:
     apart = band_headline(_bands((-0.5, -0.7, -0.4), (-0.1, -0.2, 0.0)))
     assert "Canada -0.500% [-0.700, -0.400], Mexico -0.100% [-0.200, +0.000]" in apart
-    assert "Mexico comes out ahead in at least 90% of the draws" in apart
+    assert "Mexico fares better than Canada in at least 90% of the draws" in apart
     overlap = band_headline(_bands((-0.5, -0.7, -0.1), (-0.3, -0.4, 0.0)))
-    assert "bands overlap" in overlap and "ahead" not in overlap
+    assert "bands overlap" in overlap and "fares better" not in overlap
 
 
 def test_theta_table_reads_back_the_spread() -> None:

@@ -135,8 +135,8 @@ def band_headline(mc_country: pd.DataFrame) -> str:
             ahead = "Canada" if can["median"] > mex["median"] else "Mexico"
             # each region is outside its own band in at most 5% of the draws on that side
             text += (
-                f". The bands do not overlap, so {ahead} comes out ahead in at least 90% of "
-                "the draws."
+                f". The bands do not overlap, so {ahead} fares better than "
+                f"{'Mexico' if ahead == 'Canada' else 'Canada'} in at least 90% of the draws."
             )
         else:
             text += (

@@ -213,6 +213,11 @@ def _introduce(doc: _Document, meta: Mapping[str, Any], answer: str) -> None:
     doc.paragraph(answer, label="Answer.", css="answer")
 
 
+def _seconds(value: Any) -> str:
+    """Wall time as ``"1.23"``; anything that is not a number as given."""
+    return f"{value:.2f}" if isinstance(value, int | float) else str(value)
+
+
 def _run_facts(meta: Mapping[str, Any], model: str, baseline: str) -> dict[str, Any]:
     fields = _scenario_fields(str(meta.get("scenario_toml", "")))
     return {
@@ -221,7 +226,7 @@ def _run_facts(meta: Mapping[str, Any], model: str, baseline: str) -> dict[str, 
         "model": model,
         "baseline": baseline,
         "created (UTC)": meta.get("created_at", ""),
-        "seconds": meta.get("seconds", ""),
+        "seconds": _seconds(meta.get("seconds", "")),
         "package version": meta.get("package_version", ""),
     }
 
