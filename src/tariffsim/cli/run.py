@@ -31,7 +31,17 @@ from tariffsim.cli._shared import (
 )
 from tariffsim.cli.main import app
 
-__all__ = ["compare", "main", "report", "run", "runs_app"]
+__all__ = [
+    "compare",
+    "main",
+    "report",
+    "run",
+    "runs_app",
+    "runs_delete",
+    "runs_export",
+    "runs_list",
+    "runs_show",
+]
 
 runs_app = typer.Typer(help="List, show, export and delete stored runs.", no_args_is_help=True)
 app.add_typer(runs_app, name="runs")
@@ -162,14 +172,14 @@ def run(
         bool, typer.Option("--force", help="Solve again even if an identical run is stored.")
     ] = False,
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
     if model is not None and model not in ("ge", "pe"):
         raise fail(f"--model {model!r} is not known; allowed: ge, pe", code=2)
     with errors_to_exit():
-        done = _run_many(scenarios, model, force, store, quiet=json_out)
-    if json_out:
+        done = _run_many(scenarios, model, force, store, quiet=as_json)
+    if as_json:
         emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return
     for scenario, outcome in done:
@@ -181,7 +191,7 @@ def run(
 def main(
     model: Annotated[str, typer.Option("--model", help="ge or pe.")] = "ge",
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Quickstart: 2025 U.S. effective tariff rates on Canada and Mexico, then the status quo.
 
@@ -194,9 +204,9 @@ def main(
         from tariffsim.measures import Timeline, etr_on
 
         rates = etr_on(Timeline.default(), QUICKSTART_DATE)
-        done = _run_many(["status-quo"], model, False, store, quiet=json_out)
+        done = _run_many(["status-quo"], model, False, store, quiet=as_json)
     scenario, outcome = done[0]
-    if json_out:
+    if as_json:
         emit_json(
             {
                 "etr_date": QUICKSTART_DATE.isoformat(),
@@ -226,7 +236,7 @@ def compare(
     run_a: Annotated[str, typer.Argument(help="First run id (or unique prefix).")],
     run_b: Annotated[str, typer.Argument(help="Second run id (or unique prefix).")],
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Compare two stored runs region by region (b − a, in percentage points)."""
     from tariffsim.report import compare_results
@@ -237,7 +247,7 @@ def compare(
         table = compare_results(
             a.to_model_result(), b.to_model_result(), labels=(a.run_id, b.run_id)
         )
-    if json_out:
+    if as_json:
         emit_json(
             {
                 "a": {
@@ -268,12 +278,12 @@ def compare(
 def runs_list(
     kind: Annotated[str | None, typer.Option("--kind", help="Only runs of this kind.")] = None,
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """List stored runs, newest first."""
     with errors_to_exit():
         frame = _store(store).list_runs(kind=kind)
-    if json_out:
+    if as_json:
         emit_json(records(frame))
         return
     cols = {c: c for c in ("run_id", "kind", "scenario_name", "model", "baseline", "created_at",
@@ -288,14 +298,14 @@ def runs_list(
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Show a stored run: metadata, diagnostics and (for model runs) the summary tables."""
     with errors_to_exit():
         stored = _store(store).load(run_id)
     meta = to_jsonable({k: v for k, v in stored.meta.items() if k != "frames"})
     is_model = all(f in stored.frames for f in ("country", "sector", "trade"))
-    if json_out:
+    if as_json:
         payload: dict[str, Any] = {"meta": meta, "frames": sorted(stored.frames)}
         if is_model:
             from tariffsim.report import country_summary
@@ -323,12 +333,12 @@ def runs_export(
     out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
     fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Export a run's tables (Parquet or CSV) and its metadata (JSON)."""
     with errors_to_exit():
         paths = _store(store).export(run_id, out, fmt=fmt)
-    if json_out:
+    if as_json:
         emit_json([str(p) for p in paths])
         return
     for p in paths:
@@ -340,16 +350,16 @@ def runs_delete(
     run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Delete a stored run and all its rows."""
     with errors_to_exit():
         s = _store(store)
         full = s.resolve(run_id)
-        if not yes and not json_out:
+        if not yes and not as_json:
             typer.confirm(f"Delete run {full}?", abort=True)
         s.delete(full)
-    if json_out:
+    if as_json:
         emit_json({"deleted": full})
     else:
         _out.print(f"deleted run {full}", highlight=False)
@@ -363,7 +373,7 @@ def report(
         bool, typer.Option("--etr/--no-etr", help="Include the ETR-over-time chart.")
     ] = True,
     store: StoreOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Write an HTML report (Plotly inlined, works offline) and a Markdown report with charts.
 
@@ -377,7 +387,7 @@ def report(
         wants_etr = etr and stored.meta["kind"] != "sweep"
         series = scenario_etr(str(stored.meta["scenario_toml"])) if wants_etr else None
         paths = write_run_report(stored, out, etr=series)
-    if json_out:
+    if as_json:
         emit_json({name: str(p) for name, p in paths.items()})
         return
     _out.print(f"wrote {paths['report.html']} and {paths['report.md']}", highlight=False)

@@ -135,7 +135,7 @@ def montecarlo(
     ] = "numpy",
     store: StoreOpt = None,
     chart: ChartOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
     from tariffsim.scale import Problem, band_figure, run_montecarlo, theta_prior
@@ -152,7 +152,7 @@ def montecarlo(
         prior = theta_prior(problem.baseline, standard_errors=errors, cv=spread)
         with (
             _client(scheduler, workers, serial) as (client, label),
-            _progress(draws, f"{scen.name}: θ draws", json_out) as advance,
+            _progress(draws, f"{scen.name}: θ draws", as_json) as advance,
         ):
             mc = run_montecarlo(
                 problem,
@@ -195,7 +195,7 @@ def montecarlo(
             chart, include_plotlyjs=True
         )
     country = mc.bands["country"]
-    if json_out:
+    if as_json:
         out = {
             "run_id": run_id,
             "scenario": scen.name,
@@ -261,7 +261,7 @@ def sweep(
     serial: SerialOpt = False,
     store: StoreOpt = None,
     chart: ChartOpt = None,
-    json_out: JsonOpt = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Response curves: solve the scenario over a grid of a measure's rate or a trade cost."""
     from tariffsim.scale import sweep_figure
@@ -274,7 +274,7 @@ def sweep(
         spec = parse_vary(vary)
         with (
             _client(scheduler, workers, serial) as (client, label),
-            _progress(len(spec.values), f"{scen.name}: {spec.target}", json_out) as advance,
+            _progress(len(spec.values), f"{scen.name}: {spec.target}", as_json) as advance,
         ):
             result = run_sweep(scen, spec, client=client, on_progress=advance)
         curves = result.country
@@ -294,7 +294,7 @@ def sweep(
     if chart is not None:
         sweep_figure(curves, variable).write_html(chart, include_plotlyjs=True)
     wide = curves.pivot_table(index="value", columns="region", values=variable, sort=False)
-    if json_out:
+    if as_json:
         emit_json(
             {
                 "run_id": run_id,

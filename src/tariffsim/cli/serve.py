@@ -19,7 +19,7 @@ def serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
     store: StoreOpt = None,
-    json_out: Annotated[
+    as_json: Annotated[
         bool, typer.Option("--json", help="Print the address as JSON before serving.")
     ] = False,
 ) -> None:
@@ -33,7 +33,7 @@ def serve(
     dash_app = create_app(store_path=store)
     url = f"http://{host}:{port}/"
     where = str(store if store is not None else default_store_path())
-    if json_out:
+    if as_json:
         emit_json({"url": url, "store": where}, one_line=True)  # readable before serving starts
     else:
         typer.echo(f"tariffsim dashboard on {url} (results store {where}; Ctrl+C stops)")
