@@ -234,7 +234,9 @@ def save_band_chart(
         )
         ax.errorbar(x, median, yerr=err, fmt="o", color="#1f5f8b", ecolor="#1f5f8b",
                     elinewidth=2, capsize=5, label="median, 5–95% band")  # fmt: skip
-        ax.plot(x, rows["point"], "x", color="#b5443b", markersize=8, label="point estimate")
+        ax.plot(
+            x, rows["point"], "x", color="#b5443b", markersize=8, zorder=4, label="point estimate"
+        )
         ax.axhline(0.0, color="black", linewidth=0.8)
         ax.set_xticks(list(x), list(rows["region"]))
         ax.set_title(f"{_title(str(variable))}, % change", fontsize=10)
