@@ -1,5 +1,8 @@
 """``tariffsim montecarlo`` and ``tariffsim sweep`` in-process, on a small aggregation, and the
-sweep's economics (a higher U.S. steel tariff lowers Canada's steel exports to the U.S.)."""
+sweep's economics (a higher U.S. steel tariff lowers Canada's steel exports to the U.S.).
+
+The scenario is the one test measure of ``scen_bands`` (a 25% U.S. tariff on Canadian basic
+metals, na4 x na19, no shipped timeline)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scen_bands import MEASURE_ID, SCENARIO
 from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
@@ -15,34 +19,6 @@ from tariffsim.errors import ScenarioError
 from tariffsim.scale.sweep import apply_value, parse_vary, run_sweep
 from tariffsim.scenarios import Scenario
 from tariffsim.store import ResultsStore
-
-SCENARIO = """
-name = "test-us-steel-on-canada"
-question = "What does a U.S. tariff on Canadian steel do, on a small aggregation?"
-baseline = "wiod2011"
-
-[aggregation]
-regions = "na4"
-sectors = "na19"
-
-[tariffs]
-date = 2025-06-01
-
-[measures]
-timeline = "none"
-
-[[measures.add]]
-id = "test-us-steel-can"
-title = "Test: U.S. tariff on Canadian basic metals"
-legal_basis = "test fixture, not a real measure"
-imposed_by = "USA"
-applies_to = ["CAN"]
-sectors = ["METALS"]
-rate = 0.25
-start = 2025-01-01
-status = "in_force"
-source = { url = "https://example.org/test-fixture", accessed = 2026-11-29 }
-"""
 
 runner = CliRunner()
 
@@ -116,7 +92,7 @@ def test_montecarlo_cli_bad_input_is_a_clear_error(scenario_file, tmp_path):
 
 def test_sweep_steel_rate_lowers_canadian_steel_exports(scenario_file, tmp_path):
     scen = Scenario.load(scenario_file)
-    spec = parse_vary("measure.test-us-steel-can.rate=0:0.5:0.25")
+    spec = parse_vary(f"measure.{MEASURE_ID}.rate=0:0.5:0.25")
     assert spec.values == (0.0, 0.25, 0.5)
     result = run_sweep(scen, spec)
     trade = result.frame("trade")
@@ -174,7 +150,7 @@ def test_vary_parsing_and_application_errors():
     scen = Scenario.from_toml_text(SCENARIO)
     with pytest.raises(ScenarioError, match="0 \\[\\[trade_costs\\]\\] entries"):
         apply_value(scen, parse_vary("tradecost.0=-10:0:5"), -10.0)
-    changed = apply_value(scen, parse_vary("measure.test-us-steel-can.rate=0:1:0.5"), 0.5)
+    changed = apply_value(scen, parse_vary(f"measure.{MEASURE_ID}.rate=0:1:0.5"), 0.5)
     assert changed.measures.add[0]["rate"] == 0.5 and not changed.measures.change
 
 
@@ -209,7 +185,7 @@ def test_sweep_cli_on_an_existing_scheduler(scenario_file, tmp_path):
         "sweep",
         str(scenario_file),
         "--vary",
-        "measure.test-us-steel-can.rate=0,0.5",
+        f"measure.{MEASURE_ID}.rate=0,0.5",
         "--store",
         str(tmp_path / "s.duckdb"),
         "--json",
@@ -249,8 +225,9 @@ def test_sweep_point_at_the_shipped_rate_equals_run_scenario():
     from tariffsim.scenarios import load_scenario, run_scenario
 
     scen = load_scenario("status-quo")
-    # the shipped Section 232 metals measure is at 50% on the scenario's date
-    sweep = run_sweep(scen, parse_vary("measure.s232-metals-base.rate=0.5"))
+    # the shipped Section 232 copper measure is at 50% on the scenario's date, for every
+    # partner (a measure with partner-specific steps would lose them: see scale.sweep)
+    sweep = run_sweep(scen, parse_vary("measure.s232-copper.rate=0.5"))
     plain = run_scenario(scen)
     pd_cols = ["region", "welfare_pct", "real_wage_pct", "exports_pct"]
     got = sweep.country[pd_cols].reset_index(drop=True)

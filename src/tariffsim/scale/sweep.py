@@ -4,10 +4,12 @@ A sweep parameter is written ``<target>=<start>:<stop>:<step>`` (stop included w
 lands on it) or ``<target>=v1,v2,...``. Targets:
 
 - ``measure.<id>.rate`` — the ad valorem rate of a measure of the scenario's timeline (e.g.
-  ``measure.us-s232-steel.rate=0:0.5:0.05``); applied as a scenario ``[measures.change]``
+  ``measure.s232-metals-base.rate=0:0.5:0.05``); applied as a scenario ``[measures.change]``
   override (or to the measure itself if the scenario adds it), which also clears the
   measure's later rate steps (``schedule``) so the swept rate is the one in force on the
-  scenario's date.
+  scenario's date; partner-specific rates of the step in force then (``partner_rates``) stay. Partner rates set on such a step go with it (the shipped Section 232
+  metals step keeps the United Kingdom at 25%; swept, the UK pays the swept rate too);
+  ``partner_rates`` on the measure itself stay.
 - ``tradecost.<k>`` — the ``change_pct`` of the scenario's k-th ``[[trade_costs]]`` entry
   (0-based); ``tradecost.<A>-<B>`` — a shock between regions A and B on every tradable
   sector, the scenario's own if it has one ``between = [A, B]``, else added.
@@ -32,6 +34,7 @@ from tariffsim.errors import ScenarioError
 from tariffsim.models.result import ModelResult
 from tariffsim.scale.executor import ItemError, ItemFailure, run_batches
 from tariffsim.scale.problem import Problem, solve_one
+from tariffsim.scenarios.runner import build_timeline
 from tariffsim.scenarios.schema import Scenario, TradeCostShock
 
 __all__ = ["SweepResult", "SweepSpec", "apply_value", "parse_vary", "run_sweep"]
@@ -105,7 +108,14 @@ def apply_value(scenario: Scenario, spec: SweepSpec, value: float) -> Scenario:
     if spec.kind == "measure":
         if not value >= 0:
             raise ScenarioError(f"--vary {spec.target}: a tariff rate must be >= 0, got {value}")
-        swept = {"rate": value, "schedule": []}
+        # One flat rate in place of the schedule, keeping the partner exceptions (e.g. the
+        # UK's 25% on metals) of the step in force on the scenario's date.
+        in_force = build_timeline(scenario)[spec.key]
+        swept = {
+            "rate": value,
+            "schedule": [],
+            "partner_rates": in_force.partner_rates_on(scenario.tariffs.date),
+        }
         added = list(scenario.measures.add)
         for k, m in enumerate(added):
             if m.get("id") == spec.key:  # a measure the scenario itself adds
