@@ -255,13 +255,23 @@ class Measure(_Strict):
         """Statutory rate on ``date`` from ``rate``, ``schedule`` and ``partner_rates``
         (ignores status and dates); ``partner`` (the exporter) picks a partner-specific rate
         of the step in force, if that step names one."""
+        rate, exceptions = self._step_on(date)
+        if partner is not None and partner in exceptions:
+            return exceptions[partner]
+        return rate
+
+    def partner_rates_on(self, date: dt.date) -> dict[str, float]:
+        """The partner-specific rates of the rate step in force on ``date`` (see
+        :meth:`rate_on`); a sweep that replaces the general rate keeps these."""
+        return dict(self._step_on(date)[1])
+
+    def _step_on(self, date: dt.date) -> tuple[float, dict[str, float]]:
+        """(general rate, partner exceptions) of the last step started by ``date``."""
         rate, exceptions = self.rate, self.partner_rates
         for step in self.schedule:
             if step.start <= date:
                 rate, exceptions = step.rate, step.partner_rates
-        if partner is not None and partner in exceptions:
-            return exceptions[partner]
-        return rate
+        return rate, exceptions
 
     def active_on(self, date: dt.date) -> bool:
         """True where the measure is in force on ``date``: status and dates."""

@@ -7,9 +7,9 @@ lands on it) or ``<target>=v1,v2,...``. Targets:
   ``measure.s232-metals-base.rate=0:0.5:0.05``); applied as a scenario ``[measures.change]``
   override (or to the measure itself if the scenario adds it), which also clears the
   measure's later rate steps (``schedule``) so the swept rate is the one in force on the
-  scenario's date; partner-specific rates of the step in force then (``partner_rates``) stay. Partner rates set on such a step go with it (the shipped Section 232
-  metals step keeps the United Kingdom at 25%; swept, the UK pays the swept rate too);
-  ``partner_rates`` on the measure itself stay.
+  scenario's date. The partner-specific rates of the step in force on that date
+  (``partner_rates``) stay: swept, the shipped Section 232 metals measure keeps the United
+  Kingdom at 25% and every other partner pays the swept rate.
 - ``tradecost.<k>`` — the ``change_pct`` of the scenario's k-th ``[[trade_costs]]`` entry
   (0-based); ``tradecost.<A>-<B>`` — a shock between regions A and B on every tradable
   sector, the scenario's own if it has one ``between = [A, B]``, else added.
