@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 
 import numpy as np
@@ -18,6 +19,7 @@ SHIPPED = (
     "mexico-pause-ends",
     "seed-sector-list",
     "status-quo",
+    "tariffs-2025",
     "usmca-review-fails",
 )
 
@@ -112,6 +114,24 @@ def test_shipped_scenarios_move_the_way_their_questions_expect(model: str) -> No
     assert w["CAN"] > 0 and w["MEX"] > 0
     _, seed = _solved("seed-sector-list", model)
     assert _flow(seed, "USA", "MEX") < 0
+    _, t25 = _solved("tariffs-2025", model)
+    assert _flow(t25, "USA", "CAN") < 0 and _flow(t25, "USA", "MEX") < 0
+
+
+def test_tariffs_2025_is_the_ratio_of_two_baseline_comparisons() -> None:
+    """tariffs-2025 (2025-10-01 vs the 2025-01-01 record) must equal, in GE, the status quo
+    (2025-10-01 vs MFN) divided by the same comparison on 2025-01-01: hats chain exactly."""
+    sq = load_scenario("status-quo")
+    jan = sq.model_copy(
+        update={"tariffs": sq.tariffs.model_copy(update={"date": dt.date(2025, 1, 1)})}
+    )
+    oct_res, jan_res = run_scenario(sq), run_scenario(jan)
+    t25 = run_scenario(load_scenario("tariffs-2025"))
+    for col in ("welfare_pct", "real_wage_pct", "price_index_pct"):
+        a = oct_res.country.set_index("region")[col] / 100 + 1
+        b = jan_res.country.set_index("region")[col] / 100 + 1
+        got = t25.country.set_index("region")[col] / 100 + 1
+        np.testing.assert_allclose(got.to_numpy(), (a / b).to_numpy(), rtol=1e-8)
 
 
 def test_closer_ties_answer_in_ge() -> None:
