@@ -31,7 +31,7 @@ def _machine() -> str:
             if line.startswith("Model name:"):
                 model = line.split(":", 1)[1].strip()
     except (OSError, subprocess.CalledProcessError):
-        pass
+        pass  # no lscpu: keep platform.processor()'s answer
     import numpy as np
 
     from tariffsim import __version__

@@ -19,7 +19,7 @@ def problem() -> Problem:
     return Problem(baseline=base, tariff_new=tau)
 
 
-def test_numpy_batch_backend_equals_numpy(problem):
+def test_numpy_batch_backend_equals_numpy(problem: Problem) -> None:
     prior = theta_prior(problem.baseline)
     a = run_montecarlo(problem, prior, 5, seed=4, batch_size=5)
     b = run_montecarlo(
@@ -30,7 +30,7 @@ def test_numpy_batch_backend_equals_numpy(problem):
 
 
 @pytest.mark.slow
-def test_jax_backend_matches_numpy(problem):
+def test_jax_backend_matches_numpy(problem: Problem) -> None:
     pytest.importorskip("jax")
     prior = theta_prior(problem.baseline)
     a = run_montecarlo(problem, prior, 4, seed=4, batch_size=4)
@@ -42,6 +42,6 @@ def test_jax_backend_matches_numpy(problem):
         np.testing.assert_allclose(b.values[k], a.values[k], rtol=1e-9, atol=1e-7)
 
 
-def test_unknown_backend_is_refused(problem):
+def test_unknown_backend_is_refused(problem: Problem) -> None:
     with pytest.raises(ValueError, match="allowed: numpy, numpy-batch, jax"):
         dataclasses.replace(problem, backend="cuda")

@@ -12,7 +12,7 @@ from benchmarks import bench_gegravity, bench_solve
 from tariffsim.scale import synthetic_baseline
 
 
-def test_gegravity_side_by_side_small_world():
+def test_gegravity_side_by_side_small_world() -> None:
     row = bench_gegravity.compare(8, repeats=1)
     assert row.countries == 8
     # tariffsim solves the same one-sector model exactly (independent fixed point) ...
@@ -24,7 +24,7 @@ def test_gegravity_side_by_side_small_world():
     assert table.count("\n") == 2 and "| synthetic | 8 |" in table
 
 
-def test_exact_one_sector_reference_is_a_fixed_point():
+def test_exact_one_sector_reference_is_a_fixed_point() -> None:
     base = synthetic_baseline(5, 1, intermediate_share=0.0, balanced=True, seed=3)
     d_hat = np.ones((5, 5))
     d_hat[0, 1] = d_hat[1, 0] = 0.9
@@ -34,7 +34,7 @@ def test_exact_one_sector_reference_is_a_fixed_point():
     assert np.allclose(same, 1.0, atol=1e-12)
 
 
-def test_size_bench_shock_raises_only_imports_of_the_first_region():
+def test_size_bench_shock_raises_only_imports_of_the_first_region() -> None:
     base = synthetic_baseline(3, 2, seed=1)
     tau = bench_solve.shock(base, 0.1)
     diff = tau - base.tariff

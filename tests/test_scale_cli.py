@@ -30,7 +30,7 @@ def scenario_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_montecarlo_cli_json_bands_and_store(scenario_file, tmp_path):
+def test_montecarlo_cli_json_bands_and_store(scenario_file: Path, tmp_path: Path) -> None:
     store = tmp_path / "runs.duckdb"
     args = [
         "montecarlo",
@@ -62,7 +62,7 @@ def test_montecarlo_cli_json_bands_and_store(scenario_file, tmp_path):
     assert {"mc_country", "mc_sector", "mc_trade", "mc_theta", "country"} <= set(stored.frames)
 
 
-def test_montecarlo_cli_table_and_chart(scenario_file, tmp_path):
+def test_montecarlo_cli_table_and_chart(scenario_file: Path, tmp_path: Path) -> None:
     chart = tmp_path / "bands.html"
     res = runner.invoke(
         app,
@@ -83,14 +83,16 @@ def test_montecarlo_cli_table_and_chart(scenario_file, tmp_path):
     assert "cdn.plot.ly" not in chart.read_text(encoding="utf-8")[:5000]
 
 
-def test_montecarlo_cli_bad_input_is_a_clear_error(scenario_file, tmp_path):
+def test_montecarlo_cli_bad_input_is_a_clear_error(scenario_file: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["montecarlo", str(scenario_file), "--backend", "cuda", "--serial"])
     assert res.exit_code == 1 and "allowed: numpy, numpy-batch, jax" in res.output
     res = runner.invoke(app, ["montecarlo", str(tmp_path / "missing.toml"), "--serial"])
     assert res.exit_code != 0
 
 
-def test_sweep_steel_rate_lowers_canadian_steel_exports(scenario_file, tmp_path):
+def test_sweep_steel_rate_lowers_canadian_steel_exports(
+    scenario_file: Path, tmp_path: Path
+) -> None:
     scen = Scenario.load(scenario_file)
     spec = parse_vary(f"measure.{MEASURE_ID}.rate=0:0.5:0.25")
     assert spec.values == (0.0, 0.25, 0.5)
@@ -104,7 +106,7 @@ def test_sweep_steel_rate_lowers_canadian_steel_exports(scenario_file, tmp_path)
     assert abs(can["welfare_pct"].iloc[0]) < 1e-8
 
 
-def test_sweep_cli_table_json_store(scenario_file, tmp_path):
+def test_sweep_cli_table_json_store(scenario_file: Path, tmp_path: Path) -> None:
     store = tmp_path / "runs.duckdb"
     res = runner.invoke(
         app,
@@ -141,7 +143,7 @@ def test_sweep_cli_table_json_store(scenario_file, tmp_path):
     assert res.exit_code == 1 and "start:stop:step" in res.output
 
 
-def test_vary_parsing_and_application_errors():
+def test_vary_parsing_and_application_errors() -> None:
     with pytest.raises(ScenarioError, match="expected measure"):
         parse_vary("rate=0:1:0.1")
     with pytest.raises(ScenarioError, match="step > 0"):
@@ -155,7 +157,9 @@ def test_vary_parsing_and_application_errors():
 
 
 @pytest.mark.slow
-def test_montecarlo_cli_on_local_cluster_matches_serial(scenario_file, tmp_path):
+def test_montecarlo_cli_on_local_cluster_matches_serial(
+    scenario_file: Path, tmp_path: Path
+) -> None:
     common = [
         "montecarlo",
         str(scenario_file),
@@ -178,7 +182,7 @@ def test_montecarlo_cli_on_local_cluster_matches_serial(scenario_file, tmp_path)
 
 
 @pytest.mark.slow
-def test_sweep_cli_on_an_existing_scheduler(scenario_file, tmp_path):
+def test_sweep_cli_on_an_existing_scheduler(scenario_file: Path, tmp_path: Path) -> None:
     from distributed import LocalCluster
 
     args = [
@@ -199,7 +203,7 @@ def test_sweep_cli_on_an_existing_scheduler(scenario_file, tmp_path):
     assert json.loads(res.output)["curves"] == serial["curves"]
 
 
-def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file, tmp_path):
+def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file: Path, tmp_path: Path) -> None:
     args = [
         "montecarlo",
         str(scenario_file),
@@ -221,7 +225,7 @@ def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file, tmp_path):
     assert spread(narrow) < spread(wide)
 
 
-def test_sweep_point_at_the_shipped_rate_equals_run_scenario():
+def test_sweep_point_at_the_shipped_rate_equals_run_scenario() -> None:
     from tariffsim.scenarios import load_scenario, run_scenario
 
     scen = load_scenario("status-quo")

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from tariffsim.data.baseline import Baseline
 from tariffsim.scale import draw_thetas, synthetic_baseline, theta_prior
 
 
 @pytest.fixture(scope="module")
-def base():
+def base() -> Baseline:
     b = synthetic_baseline(4, 5, seed=3)
     trade = b.trade.copy()
     domestic = trade[np.arange(4), np.arange(4), 4].copy()
@@ -22,7 +23,7 @@ def base():
     return dataclasses.replace(b, trade=trade, theta=np.array([0.4, 4, 8, 12, 5.0]))
 
 
-def test_same_seed_same_draws_and_prefix_stable(base):
+def test_same_seed_same_draws_and_prefix_stable(base: Baseline) -> None:
     prior = theta_prior(base)
     a = draw_thetas(prior, 200, seed=11)
     b = draw_thetas(prior, 200, seed=11)
@@ -32,7 +33,7 @@ def test_same_seed_same_draws_and_prefix_stable(base):
     assert not np.array_equal(a, draw_thetas(prior, 200, seed=12))
 
 
-def test_draws_positive_and_match_truncated_normal(base):
+def test_draws_positive_and_match_truncated_normal(base: Baseline) -> None:
     prior = theta_prior(base, cv=0.25)
     d = draw_thetas(prior, 20_000, seed=1)
     assert (d > 0).all()
@@ -47,13 +48,13 @@ def test_draws_positive_and_match_truncated_normal(base):
     assert np.all(d[:, 4] == 5.0)
 
 
-def test_heavy_truncation_stays_positive(base):
+def test_heavy_truncation_stays_positive(base: Baseline) -> None:
     prior = theta_prior(base, cv=3.0)  # sd three times the mean: most mass would be negative
     d = draw_thetas(prior, 5_000, seed=2)
     assert (d[:, :4] > 0).all() and np.isfinite(d).all()
 
 
-def test_standard_errors_take_precedence_and_are_stated(base):
+def test_standard_errors_take_precedence_and_are_stated(base: Baseline) -> None:
     prior = theta_prior(base, standard_errors={"S001": 0.5}, cv=0.25)
     assert prior.sd[1] == 0.5 and prior.basis[1] == "standard error"
     assert prior.sd[2] == pytest.approx(0.25 * 8) and prior.basis[2] == "cv=0.25"
@@ -64,7 +65,7 @@ def test_standard_errors_take_precedence_and_are_stated(base):
         theta_prior(base, standard_errors={"STEEL": 1.0})
 
 
-def test_synthetic_baseline_identities():
+def test_synthetic_baseline_identities() -> None:
     b = synthetic_baseline(12, 7, seed=5)
     world = b.value_added.sum()
     assert np.abs(b.final.sum(axis=1) - b.income).max() < 1e-9 * world

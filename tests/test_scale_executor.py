@@ -35,7 +35,7 @@ def _flaky(flag_dir: str, batch: list[int]) -> list[int]:
     return out
 
 
-def test_serial_order_batches_and_progress():
+def test_serial_order_batches_and_progress() -> None:
     items = [np.full(3, k, dtype=float) for k in range(10)]
     seen: list[int] = []
     out = run_batches(_square_sum, 0.3, items, batch_size=4, on_progress=seen.append)
@@ -46,7 +46,7 @@ def test_serial_order_batches_and_progress():
         run_batches(_square_sum, 0.3, items, batch_size=0)
 
 
-def test_failed_item_retried_once_and_reported(tmp_path):
+def test_failed_item_retried_once_and_reported(tmp_path: Path) -> None:
     out = run_batches(_flaky, str(tmp_path), list(range(8)), batch_size=1)
     assert out.results == [0, 10, 20, 30, 40, None, 60, 70]
     assert sorted(out.retried) == [3, 5]
@@ -57,7 +57,7 @@ def test_failed_item_retried_once_and_reported(tmp_path):
     assert out.n_ok == 7
 
 
-def test_failing_batch_is_split_so_good_items_survive(tmp_path):
+def test_failing_batch_is_split_so_good_items_survive(tmp_path: Path) -> None:
     (tmp_path / "tried-3").write_text("x")  # item 3 behaves; only item 5 fails
     out = run_batches(_flaky, str(tmp_path), list(range(8)), batch_size=3)
     # batch [3, 4, 5] raises as a whole; run item by item, 3 and 4 are kept, 5 fails twice
@@ -66,7 +66,7 @@ def test_failing_batch_is_split_so_good_items_survive(tmp_path):
 
 
 @pytest.mark.slow
-def test_local_cluster_two_processes_equals_serial(tmp_path):
+def test_local_cluster_two_processes_equals_serial(tmp_path: Path) -> None:
     rng = np.random.default_rng(0)
     items = [rng.normal(size=50) for _ in range(40)]
     serial = run_batches(_square_sum, 1.7, items, batch_size=6)

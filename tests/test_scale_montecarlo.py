@@ -28,7 +28,7 @@ def _assert_same(a, b) -> None:
         assert a.bands[k].equals(b.bands[k]), k
 
 
-def test_seeded_runs_repeat_bit_for_bit_and_bands_are_ordered(problem):
+def test_seeded_runs_repeat_bit_for_bit_and_bands_are_ordered(problem: Problem) -> None:
     prior = theta_prior(problem.baseline)
     a = run_montecarlo(problem, prior, 12, seed=5, batch_size=5)
     b = run_montecarlo(problem, prior, 12, seed=5, batch_size=5)
@@ -45,7 +45,7 @@ def test_seeded_runs_repeat_bit_for_bit_and_bands_are_ordered(problem):
     assert "ASSUMED coefficient of variation of 0.25" in a.note
 
 
-def test_point_solve_is_the_plain_ge_solve(problem):
+def test_point_solve_is_the_plain_ge_solve(problem: Problem) -> None:
     mc = run_montecarlo(problem, theta_prior(problem.baseline), 2, seed=0, batch_size=2)
     plain = ge.solve(problem.baseline, problem.tariff_new).to_model_result()
     assert np.array_equal(
@@ -57,7 +57,9 @@ def test_point_solve_is_the_plain_ge_solve(problem):
     assert np.array_equal(mc.values["country"][1, :, col], d1.country["welfare_pct"].to_numpy())
 
 
-def test_failed_draw_is_retried_and_reported(problem, monkeypatch):
+def test_failed_draw_is_retried_and_reported(
+    problem: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real = problem_module.solve_one
     calls: dict[int, int] = {}
     prior = theta_prior(problem.baseline)
@@ -87,7 +89,7 @@ def test_failed_draw_is_retried_and_reported(problem, monkeypatch):
 
 
 @pytest.mark.slow
-def test_local_cluster_equals_serial_exactly(problem):
+def test_local_cluster_equals_serial_exactly(problem: Problem) -> None:
     prior = theta_prior(problem.baseline)
     serial = run_montecarlo(problem, prior, 16, seed=9, batch_size=3)
     with dask_client(workers=2) as client:
@@ -96,7 +98,7 @@ def test_local_cluster_equals_serial_exactly(problem):
     _assert_same(serial, dask)
 
 
-def test_oversized_frame_is_left_out_and_said(problem):
+def test_oversized_frame_is_left_out_and_said(problem: Problem) -> None:
     mc = run_montecarlo(problem, theta_prior(problem.baseline), 3, seed=1, max_values=431)
     # 4x4x3 = 48 trade rows x 3 columns x 3 draws = 432 > 431: no trade bands; the rest kept
     assert mc.skipped_frames == ("trade",) and "trade" not in mc.bands
