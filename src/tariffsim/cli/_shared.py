@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.console import Console
 
+from tariffsim._jsonable import to_jsonable
 from tariffsim.errors import TariffsimError
 
 __all__ = [
@@ -30,8 +28,6 @@ __all__ = [
     "errors_to_exit",
     "fail",
     "parse_date",
-    "records",
-    "to_jsonable",
 ]
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -43,39 +39,9 @@ StoreOpt = Annotated[
 _stderr = Console(stderr=True)
 
 
-def to_jsonable(value: Any) -> Any:
-    """``value`` as plain JSON data.
-
-    Mappings become dicts with string keys, lists, tuples and arrays become lists, numpy
-    scalars Python numbers, NaN, ±inf and missing values ``None`` (strict JSON has no NaN),
-    dates and timestamps ISO text; anything else its ``str``.
-    """
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist())
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, dt.date):  # datetime and pandas.Timestamp included
-        return value.isoformat()
-    return str(value)
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of ``frame`` as JSON-ready dicts (see :func:`to_jsonable`)."""
-    return [to_jsonable(row) for row in frame.to_dict("records")]
-
-
 def emit_json(payload: Any, *, one_line: bool = False) -> None:
-    """Print ``payload`` as strict JSON on stdout, indented unless ``one_line``."""
+    """Print ``payload`` as strict JSON on stdout (see :func:`~tariffsim._jsonable.to_jsonable`),
+    indented unless ``one_line``."""
     text = json.dumps(to_jsonable(payload), indent=None if one_line else 2, allow_nan=False)
     typer.echo(text)
 

@@ -20,15 +20,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tariffsim.cli._shared import (
-    JsonOpt,
-    StoreOpt,
-    emit_json,
-    errors_to_exit,
-    fail,
-    records,
-    to_jsonable,
-)
+from tariffsim._jsonable import records, to_jsonable
+from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
 
 __all__ = [

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail, records
+from tariffsim._jsonable import records
+from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
 
 __all__ = ["montecarlo", "sweep"]

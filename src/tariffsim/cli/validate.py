@@ -11,7 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, to_jsonable
+from tariffsim._jsonable import to_jsonable
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
 from tariffsim.models.ge.validation import NaftaValidation, reproduce_nafta
 

@@ -26,6 +26,7 @@ import dash
 from dash import Input, Output, dcc, html
 from flask import Response, jsonify, request
 
+from tariffsim._jsonable import records
 from tariffsim.dashboard.backend import Backend
 from tariffsim.dashboard.pages import compare, downloads, scenario
 from tariffsim.dashboard.pages import timeline as timeline_page
@@ -110,9 +111,7 @@ def _register_endpoints(app: dash.Dash, backend: Backend) -> None:
                 "reused": outcome.reused,
                 "model": outcome.result.model,
                 # NaN (e.g. PE's terms of trade) as null: strict JSON
-                "country": outcome.result.country.astype(object)
-                .where(outcome.result.country.notna(), None)
-                .to_dict(orient="records"),
+                "country": records(outcome.result.country),
             }
         ), 200
 
