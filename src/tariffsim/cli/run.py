@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import pandas as pd
 import typer
@@ -23,6 +23,11 @@ from rich.table import Table
 from tariffsim._jsonable import records, to_jsonable
 from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
+    from tariffsim.models.result import ModelResult
+    from tariffsim.scenarios import Scenario, StoredOutcome
+    from tariffsim.store import ResultsStore
 
 __all__ = [
     "compare",
@@ -86,13 +91,13 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], title: str, digits: int
     return table
 
 
-def _store(path: Path | None) -> Any:
+def _store(path: Path | None) -> ResultsStore:
     from tariffsim.store import ResultsStore
 
     return ResultsStore(path)
 
 
-def _print_result(result: Any, title: str, run_id: str, reused: bool) -> None:
+def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) -> None:
     from tariffsim.report import country_summary, headline, top_sector_effects
 
     note = " (reused stored run)" if reused else ""
@@ -105,7 +110,7 @@ def _print_result(result: Any, title: str, run_id: str, reused: bool) -> None:
     _out.print(headline(result), highlight=False)
 
 
-def _result_payload(outcome: Any, scenario: Any) -> dict[str, Any]:
+def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any]:
     from tariffsim.report import country_summary, headline, top_sector_effects
 
     result = outcome.result
@@ -126,7 +131,7 @@ def _result_payload(outcome: Any, scenario: Any) -> dict[str, Any]:
 
 def _run_many(
     names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
-) -> list[tuple[Any, Any]]:
+) -> list[tuple[Scenario, StoredOutcome]]:
     from tariffsim.scenarios import load_scenario, prepare, run_and_store
 
     # every scenario is read and resolved before anything is solved or stored
@@ -137,7 +142,7 @@ def _run_many(
             update["elasticities"] = "cp2015"  # as run_scenario does for a GE override
         prepare(scenario.model_copy(update=update))
     store = _store(store_path)
-    done: list[tuple[Any, Any]] = []
+    done: list[tuple[Scenario, StoredOutcome]] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
         task = progress.add_task("scenarios", total=len(scenarios))
@@ -324,7 +329,9 @@ def runs_show(
 def runs_export(
     run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
     out: Annotated[Path, typer.Option("--out", help="Folder to write the files into.")],
-    fmt: Annotated[str, typer.Option("--format", help="parquet or csv.")] = "parquet",
+    fmt: Annotated[
+        Literal["parquet", "csv"], typer.Option("--format", help="File format of the tables.")
+    ] = "parquet",
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
