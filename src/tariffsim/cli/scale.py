@@ -7,10 +7,10 @@ Thin layer: parse options, call :mod:`tariffsim.scale`, store the frames with
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,6 +20,12 @@ from rich.table import Table
 from tariffsim._jsonable import records
 from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
+
+if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
+    from distributed import Client
+
+    from tariffsim.data.baseline import Baseline
+    from tariffsim.scenarios import Scenario
 
 __all__ = ["montecarlo", "sweep"]
 
@@ -48,7 +54,9 @@ ChartOpt = Annotated[
 
 
 @contextmanager
-def _client(scheduler: str | None, workers: int | None, serial: bool) -> Iterator[tuple[Any, str]]:
+def _client(
+    scheduler: str | None, workers: int | None, serial: bool
+) -> Iterator[tuple[Client | None, str]]:
     """(Dask client or None, label) for the chosen execution."""
     if serial:
         if scheduler is not None:
@@ -63,8 +71,8 @@ def _client(scheduler: str | None, workers: int | None, serial: bool) -> Iterato
 
 
 @contextmanager
-def _progress(total: int, label: str, quiet: bool) -> Iterator[Any]:
-    """A Rich progress bar on stderr; yields the callback ``advance(n)``."""
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A Rich progress bar on stderr; yields the callback ``advance(n)`` (None if ``quiet``)."""
     if quiet:
         yield None
         return
@@ -86,13 +94,13 @@ def _num(x: float | None) -> str:
     return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
-def _baseline_label(scenario: Any) -> str:
+def _baseline_label(scenario: Scenario) -> str:
     """Baseline id with its aggregation, as ``run`` stores it (e.g. ``wiod2011/na7/na19``)."""
     agg = scenario.aggregation
     return f"{scenario.baseline}/{agg.regions}/{agg.sectors}"
 
 
-def _theta_spread(baseline: Any, cv: float | None) -> tuple[dict[str, float], float]:
+def _theta_spread(baseline: Baseline, cv: float | None) -> tuple[dict[str, float], float]:
     """θ standard errors of the baseline's sectors, and the CV for the others.
 
     From the shipped ``elasticities.toml`` (:func:`tariffsim.data.elasticities`): entries
