@@ -19,7 +19,7 @@ import threading
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -31,6 +31,9 @@ from tariffsim.errors import ScenarioError, StoreError
 from tariffsim.measures import Measure, Timeline, etr_on, etr_series
 from tariffsim.models.result import ModelResult
 from tariffsim.store import ResultsStore, StoredRun
+
+if TYPE_CHECKING:  # the methods import tariffsim.scenarios when they are called
+    from tariffsim.scenarios import Scenario
 
 __all__ = [
     "ETR_END",
@@ -346,7 +349,7 @@ class Backend:
             regions=list(load_scenario_baseline(scen).regions),
         )
 
-    def scenario_from_form(self, form: FormState) -> Any:
+    def scenario_from_form(self, form: FormState) -> Scenario:
         """Validate the form with the scenario and measure schemas; return the ``Scenario``.
 
         The form is turned into the scenario file format relative to the shipped scenario it
@@ -467,7 +470,7 @@ class Backend:
         except ScenarioError as exc:  # a rule across fields, e.g. a stacking reference
             raise FormError({"form": str(exc)}) from None
 
-    def scenario_from_request(self, payload: dict[str, Any]) -> Any:
+    def scenario_from_request(self, payload: dict[str, Any]) -> Scenario:
         """The scenario of a JSON request: ``{"scenario": NAME}`` or ``{"toml": TEXT}``."""
         from tariffsim.scenarios import Scenario, load_scenario
 
@@ -479,7 +482,7 @@ class Backend:
             "request: give 'scenario' (a shipped scenario name) or 'toml' (scenario text)"
         )
 
-    def run(self, scenario: Any, *, model: str | None = None) -> RunOutcome:
+    def run(self, scenario: Scenario, *, model: str | None = None) -> RunOutcome:
         """Solve a scenario and store it, or reuse an identical stored run.
 
         Goes through :func:`tariffsim.scenarios.run_and_store`, the path the CLI uses too, so
