@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scen_toy import toy_baseline
 
+from tariffsim.errors import ScenarioError
 from tariffsim.models import pe
 
 
@@ -110,19 +111,19 @@ def test_elasticity_sets_and_overrides() -> None:
     ]
     unit = pe.elasticities_for(b, "smart", substitution={"METALS": 1.0})
     assert np.isfinite(pe.solve(b, _shock(b), elasticities=unit).price_hat).all()
-    with pytest.raises(ValueError, match="allowed: cp2015, smart"):
+    with pytest.raises(ScenarioError, match="allowed: cp2015, smart"):
         pe.elasticities_for(b, "gtap")
-    with pytest.raises(ValueError, match="unknown sector 'STEEL'"):
+    with pytest.raises(ScenarioError, match="unknown sector 'STEEL'"):
         pe.elasticities_for(b, substitution={"STEEL": 2.0})
 
 
 def test_bad_inputs_are_named() -> None:
     b = toy_baseline()
-    with pytest.raises(ValueError, match="pass_through"):
+    with pytest.raises(ScenarioError, match="pass_through"):
         pe.solve(b, pass_through=1.5)
-    with pytest.raises(ValueError, match="shape"):
+    with pytest.raises(ScenarioError, match="shape"):
         pe.solve(b, np.zeros((2, 2, 2)))
-    with pytest.raises(ValueError, match="above -100%"):
+    with pytest.raises(ScenarioError, match="above -100%"):
         pe.solve(b, np.full_like(b.trade, -1.0))
 
 
@@ -155,7 +156,7 @@ def test_finite_supply_elasticity_shares_the_tariff_with_exporters() -> None:
 
 def test_supply_elasticity_and_pass_through_exclude_each_other() -> None:
     b = toy_baseline()
-    with pytest.raises(ValueError, match="not both"):
+    with pytest.raises(ScenarioError, match="not both"):
         pe.solve(b, _shock(b), pass_through=0.5, supply_elasticity=2.0)
-    with pytest.raises(ValueError, match="supply_elasticity must be > 0"):
+    with pytest.raises(ScenarioError, match="supply_elasticity must be > 0"):
         pe.solve(b, _shock(b), supply_elasticity=0.0)

@@ -54,7 +54,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tariffsim.data.baseline import Baseline
-from tariffsim.errors import SolverConvergenceError
+from tariffsim.errors import ScenarioError, SolverConvergenceError
 from tariffsim.models.result import ModelResult
 
 __all__ = [
@@ -106,9 +106,11 @@ class Elasticities:
 
     def __post_init__(self) -> None:
         if np.any(self.substitution <= 0) or np.any(~np.isfinite(self.substitution)):
-            raise ValueError(f"elasticity set {self.name!r}: substitution elasticities must be > 0")
+            raise ScenarioError(
+                f"elasticity set {self.name!r}: substitution elasticities must be > 0"
+            )
         if np.any(self.demand < 0) or np.any(~np.isfinite(self.demand)):
-            raise ValueError(f"elasticity set {self.name!r}: demand elasticities must be >= 0")
+            raise ScenarioError(f"elasticity set {self.name!r}: demand elasticities must be >= 0")
 
 
 def elasticities_for(
@@ -132,7 +134,7 @@ def elasticities_for(
     elif name == "smart":
         sigma = np.full(j, SMART_SUBSTITUTION_ELASTICITY)
     else:
-        raise ValueError(
+        raise ScenarioError(
             f"unknown elasticity set {name!r}; allowed: {', '.join(sorted(ELASTICITY_SETS))}"
         )
     eta = np.ones(j)
@@ -150,7 +152,7 @@ def _sector(baseline: Baseline, code: str) -> int:
     try:
         return baseline.sector_index(code)
     except KeyError as exc:
-        raise ValueError(str(exc.args[0])) from None
+        raise ScenarioError(str(exc.args[0])) from None
 
 
 @dataclass(frozen=True, eq=False)
@@ -390,6 +392,10 @@ def solve(
     Returns:
         :class:`PEResult`. Closed form with infinitely elastic supply; with ε, a damped
         fixed point whose iterations and residual are in the diagnostics.
+
+    Raises:
+        ScenarioError: a shock of the wrong shape or out of range, or options out of range
+            (as :func:`tariffsim.models.ge.solve` raises for its inputs).
     """
     start = time.perf_counter()
     shape = baseline.trade.shape
@@ -398,24 +404,24 @@ def solve(
     d_hat = np.ones(shape) if trade_cost_hat is None else np.asarray(trade_cost_hat, dtype=float)
     for label, arr in (("tariff_new", tau_new), ("trade_cost_hat", d_hat)):
         if arr.shape != shape:
-            raise ValueError(f"{label} has shape {arr.shape}; the baseline needs {shape}")
+            raise ScenarioError(f"{label} has shape {arr.shape}; the baseline needs {shape}")
     if np.any(tau_new <= -1.0) or np.any(~np.isfinite(tau_new)):
-        raise ValueError("tariff_new must be finite and above -100%")
+        raise ScenarioError("tariff_new must be finite and above -100%")
     if np.any(d_hat <= 0) or np.any(~np.isfinite(d_hat)):
-        raise ValueError("trade_cost_hat must be finite and positive")
+        raise ScenarioError("trade_cost_hat must be finite and positive")
     if not 0.0 <= pass_through <= 1.0:
-        raise ValueError(f"pass_through must lie in [0, 1], got {pass_through}")
+        raise ScenarioError(f"pass_through must lie in [0, 1], got {pass_through}")
     if supply_elasticity is not None:
         if not (np.isfinite(supply_elasticity) and supply_elasticity > 0):
-            raise ValueError(f"supply_elasticity must be > 0, got {supply_elasticity}")
+            raise ScenarioError(f"supply_elasticity must be > 0, got {supply_elasticity}")
         if pass_through != 1.0:
-            raise ValueError(
+            raise ScenarioError(
                 "give either pass_through (with infinitely elastic supply) or "
                 "supply_elasticity (pass-through then follows from it), not both"
             )
     el = elasticities if elasticities is not None else elasticities_for(baseline, "cp2015")
     if el.substitution.shape != (baseline.n_sectors,):
-        raise ValueError("elasticities do not match the baseline's sectors")
+        raise ScenarioError("elasticities do not match the baseline's sectors")
 
     t_hat = (1.0 + tau_new) / (1.0 + tau)
     iterations, residual = 0, 0.0
