@@ -42,6 +42,8 @@ def test_provenance_lists_every_step() -> None:
     assert (
         "Timmer" in text and f"{len(json.loads(invoke('provenance', '--json'))['steps'])}." in text
     )
+    # formulas keep their indices (the text is not read as Rich markup)
+    assert "trade[n,i,j] = intermediate + final use" in " ".join(text.split())
 
 
 def test_show_prints_the_vintage_gap() -> None:

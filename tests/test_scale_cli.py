@@ -141,6 +141,9 @@ def test_sweep_cli_table_json_store(scenario_file: Path, tmp_path: Path) -> None
         ],
     )
     assert res.exit_code == 1 and "start:stop:step" in res.output
+    res = runner.invoke(app, ["sweep", str(scenario_file), "--vary", "tradecost.3=0,1", "--serial"])
+    # the message is printed as it is, brackets included (not read as Rich markup)
+    assert res.exit_code == 1 and "0 [[trade_costs]] entries" in res.output
 
 
 def test_vary_parsing_and_application_errors() -> None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from tariffsim._jsonable import to_jsonable
 from tariffsim.errors import TariffsimError
@@ -49,9 +50,10 @@ def emit_json(payload: Any, *, one_line: bool = False) -> None:
 def fail(error: Exception | str, code: int = 1) -> typer.Exit:
     """Print ``error`` as one red line on stderr; return the ``typer.Exit`` to raise.
 
-    ``code`` 1 is a failure of the library (bad file, unknown run), 2 a bad option value.
+    ``code`` 1 is a failure of the library (bad file, unknown run), 2 a bad option value. The
+    message is printed as it is: brackets in it (``[[trade_costs]]``) are not Rich markup.
     """
-    _stderr.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+    _stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
     return typer.Exit(code=code)
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit
@@ -140,17 +141,15 @@ def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None
     if as_json:
         emit_json(entry)
         return
-    console = Console()
-    console.print(f"[bold]{name}[/bold]: {entry['title']}")
+    console = Console()  # manifest text is escaped: pi[n,i,j] is a formula, not Rich markup
+    console.print(f"[bold]{name}[/bold]: {escape(entry['title'])}")
     for key in ("year", "units", "citation", "license"):
-        console.print(f"[bold]{key}:[/bold] {entry[key]}", highlight=False)
-    src = entry["source"]
-    console.print(
-        "[bold]source:[/bold] " + " ".join(f"{k}={v}" for k, v in src.items()), highlight=False
-    )
+        console.print(f"[bold]{key}:[/bold] {escape(str(entry[key]))}", highlight=False)
+    src = " ".join(f"{k}={v}" for k, v in entry["source"].items())
+    console.print(f"[bold]source:[/bold] {escape(src)}", highlight=False)
     console.print("[bold]steps:[/bold]")
     for k, step in enumerate(entry["steps"], start=1):
-        console.print(f"  {k}. {step}", highlight=False)
+        console.print(f"  {k}. {step}", highlight=False, markup=False)
 
 
 @data_app.command()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -107,7 +108,7 @@ def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) ->
             top_sector_effects(result, n=8), _FLOW_COLUMNS, "Largest trade changes in North America"
         )
     )
-    _out.print(headline(result), highlight=False)
+    _out.print(headline(result), highlight=False, markup=False)
 
 
 def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any]:
@@ -181,7 +182,7 @@ def run(
         emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return
     for scenario, outcome in done:
-        _out.print(f"[bold]{scenario.name}[/bold]: {scenario.question}", highlight=False)
+        _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
         _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
 
 
@@ -225,7 +226,7 @@ def main(
     for key, value in rates.items():
         table.add_row(labels.get(key, key), f"{100 * value:.2f}")
     _out.print(table)
-    _out.print(f"[bold]{scenario.name}[/bold]: {scenario.question}", highlight=False)
+    _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
     _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
 
 
@@ -342,7 +343,7 @@ def runs_export(
         emit_json([str(p) for p in paths])
         return
     for p in paths:
-        _out.print(str(p), highlight=False)
+        _out.print(str(p), highlight=False, markup=False)
 
 
 @runs_app.command("delete")

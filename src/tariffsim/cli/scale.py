@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -238,14 +239,14 @@ def montecarlo(
         ]
         table.add_row(str(region), *cells)
     console.print(table)
-    console.print(mc.note, highlight=False)
+    console.print(mc.note, highlight=False, markup=False)
     if scen.model != "ge":
         console.print(f"(scenario model is {scen.model!r}; Monte Carlo solves the GE model)")
     for f in mc.failures:
-        console.print(f"[red]draw {f.index} failed twice:[/red] {' | '.join(f.errors)}")
+        console.print(f"[red]draw {f.index} failed twice:[/red] {escape(' | '.join(f.errors))}")
     for idx, err in mc.retried.items():
         if idx not in {f.index for f in mc.failures}:
-            console.print(f"draw {idx} failed once ({err}) and solved on retry")
+            console.print(f"draw {idx} failed once ({err}) and solved on retry", markup=False)
     console.print(
         f"{mc.n_draws} draws in {mc.seconds:.1f} s on {label}; stored as run {run_id}",
         highlight=False,
@@ -329,7 +330,8 @@ def sweep(
     console.print(table)
     for f in result.failures:
         console.print(
-            f"[red]value {spec.values[f.index]:g} failed twice:[/red] {' | '.join(f.errors)}"
+            f"[red]value {spec.values[f.index]:g} failed twice:[/red] "
+            + escape(" | ".join(f.errors))
         )
     console.print(
         f"{len(spec.values)} points in {result.seconds:.1f} s on {label}; stored as run {run_id}",
