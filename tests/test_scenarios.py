@@ -8,7 +8,14 @@ from scen_timeline import toy_timeline
 from scen_toy import toy_baseline
 
 from tariffsim.errors import ScenarioError
-from tariffsim.scenarios import Scenario, prepare, relative_to, run_scenario
+from tariffsim.scenarios import (
+    Scenario,
+    prepare,
+    relative_to,
+    run_parameters,
+    run_scenario,
+    with_model,
+)
 
 BASE = """
 name = "toy"
@@ -104,6 +111,17 @@ def test_ge_rejects_pe_elasticity_set() -> None:
     s = _scen('elasticities = "smart"\n').model_copy(update={"model": "ge"})
     with pytest.raises(ScenarioError, match="allowed with model 'ge': cp2015"):
         prepare(s, baseline=toy_baseline(), timeline=toy_timeline())
+
+
+def test_model_override_switches_to_the_ge_elasticities() -> None:
+    pe_smart = _scen('elasticities = "smart"\n')
+    ge = with_model(pe_smart, "ge")
+    assert (ge.model, ge.elasticities) == ("ge", "cp2015")
+    prepare(ge, baseline=toy_baseline(), timeline=toy_timeline())  # a valid GE scenario
+    assert with_model(pe_smart, None) is pe_smart and with_model(pe_smart, "pe") is pe_smart
+    assert run_parameters(pe_smart, "ge") == ge.parameters()
+    with pytest.raises(ScenarioError, match="allowed: ge, pe"):
+        with_model(pe_smart, "cge")
 
 
 def test_prepare_builds_tariffs_and_trade_costs() -> None:

@@ -133,15 +133,12 @@ def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any
 def _run_many(
     names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
 ) -> list[tuple[Scenario, StoredOutcome]]:
-    from tariffsim.scenarios import load_scenario, prepare, run_and_store
+    from tariffsim.scenarios import load_scenario, prepare, run_and_store, with_model
 
     # every scenario is read and resolved before anything is solved or stored
     scenarios = [load_scenario(name) for name in names]
     for scenario in scenarios:
-        update: dict[str, Any] = {"model": model or scenario.model}
-        if update["model"] == "ge":
-            update["elasticities"] = "cp2015"  # as run_scenario does for a GE override
-        prepare(scenario.model_copy(update=update))
+        prepare(with_model(scenario, model))
     store = _store(store_path)
     done: list[tuple[Scenario, StoredOutcome]] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())

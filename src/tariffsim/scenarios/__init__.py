@@ -20,6 +20,7 @@ from tariffsim.scenarios.runner import (
     prepare,
     relative_to,
     run_scenario,
+    with_model,
 )
 from tariffsim.scenarios.schema import CompareTo, MeasureChanges, Scenario, TradeCostShock
 
@@ -40,4 +41,5 @@ __all__ = [
     "run_parameters",
     "run_scenario",
     "shipped_scenario_text",
+    "with_model",
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from tariffsim import __version__
 from tariffsim.errors import ScenarioError
 from tariffsim.models.result import ModelResult
-from tariffsim.scenarios.runner import run_scenario
+from tariffsim.scenarios.runner import run_scenario, with_model
 from tariffsim.scenarios.schema import Scenario
 from tariffsim.store import ResultsStore, RunMeta, cache_key
 
@@ -33,12 +33,7 @@ class StoredOutcome:
 
 def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, Any]:
     """The parameters stored with (and keying the reuse of) a run of ``scenario``."""
-    params = scenario.parameters()
-    if model is not None and model != scenario.model:
-        params["model"] = model
-        if model == "ge":
-            params["elasticities"] = "cp2015"
-    return params
+    return with_model(scenario, model).parameters()
 
 
 def run_and_store(

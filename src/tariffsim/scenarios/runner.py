@@ -38,6 +38,7 @@ __all__ = [
     "prepare",
     "relative_to",
     "run_scenario",
+    "with_model",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -250,6 +251,25 @@ def _solve(
     return model_result
 
 
+def with_model(scenario: Scenario, model: str | None) -> Scenario:
+    """``scenario`` to be solved with ``model`` (``"ge"``/``"pe"``; None keeps its own).
+
+    A GE run uses the ``cp2015`` elasticities (θ of the baseline; :func:`prepare` allows no
+    other set with GE), so switching a PE scenario to GE replaces its elasticity set. Every
+    entry point that overrides the model (``run_scenario``, the stored run's parameters, the
+    CLI's check before solving) goes through here.
+    """
+    chosen = model or scenario.model
+    if chosen not in ("ge", "pe"):
+        raise ScenarioError(f"model {chosen!r} is not known; allowed: ge, pe")
+    if chosen == scenario.model:
+        return scenario
+    update: dict[str, str] = {"model": chosen}
+    if chosen == "ge":
+        update["elasticities"] = "cp2015"
+    return scenario.model_copy(update=update)
+
+
 def run_scenario(
     scenario: Scenario,
     *,
@@ -266,13 +286,8 @@ def run_scenario(
     welfare change applied to base-year income I_n (value added + tariff revenue + deficit,
     baseline units), a money scale for comparing countries of different size.
     """
-    chosen = model or scenario.model
-    if chosen not in ("ge", "pe"):
-        raise ScenarioError(f"model {chosen!r} is not known; allowed: ge, pe")
-    if chosen != scenario.model:
-        scenario = scenario.model_copy(update={"model": chosen})
-        if chosen == "ge" and scenario.elasticities != "cp2015":
-            scenario = scenario.model_copy(update={"elasticities": "cp2015"})
+    scenario = with_model(scenario, model)
+    chosen = scenario.model
     shock = prepare(scenario, baseline=baseline, timeline=timeline)
     th = shock.theta if theta is None else np.asarray(theta, dtype=float)
     if th.shape != shock.theta.shape:
