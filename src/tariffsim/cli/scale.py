@@ -150,7 +150,7 @@ def montecarlo(
     """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
     from tariffsim.scale import Problem, band_figure, run_montecarlo, theta_prior
     from tariffsim.scale.problem import BACKENDS
-    from tariffsim.scenarios import load_scenario, prepare
+    from tariffsim.scenarios import load_scenario, prepare, with_model
     from tariffsim.store import ResultsStore, RunMeta
 
     if backend not in BACKENDS:
@@ -180,8 +180,7 @@ def montecarlo(
             baseline=_baseline_label(scen),
             model="ge",
             parameters={
-                **scen.parameters(),
-                "model": "ge",
+                **with_model(scen, "ge").parameters(),
                 "draws": draws,
                 "seed": seed,
                 "cv": spread,
@@ -276,7 +275,7 @@ def sweep(
     """Response curves: solve the scenario over a grid of a measure's rate or a trade cost."""
     from tariffsim.scale import sweep_figure
     from tariffsim.scale.sweep import parse_vary, run_sweep
-    from tariffsim.scenarios import load_scenario
+    from tariffsim.scenarios import load_scenario, with_model
     from tariffsim.store import ResultsStore, RunMeta
 
     with errors_to_exit(ValueError, KeyError, OSError):
@@ -295,7 +294,7 @@ def sweep(
             scenario_toml=scen.text,
             baseline=_baseline_label(scen),
             model="ge",
-            parameters={**scen.parameters(), "model": "ge", "vary": vary},
+            parameters={**with_model(scen, "ge").parameters(), "vary": vary},
             kind="sweep",
             seconds=result.seconds,
             diagnostics={"points": len(spec.values), "n_failed": len(result.failures)},
