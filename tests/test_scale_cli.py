@@ -232,9 +232,9 @@ def test_sweep_point_at_the_shipped_rate_equals_run_scenario() -> None:
     from tariffsim.scenarios import load_scenario, run_scenario
 
     scen = load_scenario("status-quo")
-    # the shipped Section 232 copper measure is at 50% on the scenario's date, for every
-    # partner (a measure with partner-specific steps would lose them: see scale.sweep)
-    sweep = run_sweep(scen, parse_vary("measure.s232-copper.rate=0.5"))
+    # the shipped Section 232 metals measure is at 50% on the scenario's date (the UK at 25%,
+    # an exception the swept rate keeps)
+    sweep = run_sweep(scen, parse_vary("measure.s232-metals-base.rate=0.5"))
     plain = run_scenario(scen)
     pd_cols = ["region", "welfare_pct", "real_wage_pct", "exports_pct"]
     got = sweep.country[pd_cols].reset_index(drop=True)
