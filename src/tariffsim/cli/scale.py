@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fas
     from distributed import Client
 
     from tariffsim.data.baseline import Baseline
-    from tariffsim.scenarios import Scenario
 
 __all__ = ["montecarlo", "sweep"]
 
@@ -95,12 +94,6 @@ def _num(x: float | None) -> str:
     return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
-def _baseline_label(scenario: Scenario) -> str:
-    """Baseline id with its aggregation, as ``run`` stores it (e.g. ``wiod2011/na7/na19``)."""
-    agg = scenario.aggregation
-    return f"{scenario.baseline}/{agg.regions}/{agg.sectors}"
-
-
 def _theta_spread(baseline: Baseline, cv: float | None) -> tuple[dict[str, float], float]:
     """θ standard errors of the baseline's sectors, and the CV for the others.
 
@@ -150,7 +143,7 @@ def montecarlo(
     """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
     from tariffsim.scale import Problem, band_figure, run_montecarlo, theta_prior
     from tariffsim.scale.problem import BACKENDS
-    from tariffsim.scenarios import load_scenario, prepare, with_model
+    from tariffsim.scenarios import baseline_label, load_scenario, prepare, with_model
     from tariffsim.store import ResultsStore, RunMeta
 
     if backend not in BACKENDS:
@@ -177,7 +170,7 @@ def montecarlo(
         meta = RunMeta(
             scenario_name=scen.name,
             scenario_toml=scen.text,
-            baseline=_baseline_label(scen),
+            baseline=baseline_label(scen),
             model="ge",
             parameters={
                 **with_model(scen, "ge").parameters(),
@@ -275,7 +268,7 @@ def sweep(
     """Response curves: solve the scenario over a grid of a measure's rate or a trade cost."""
     from tariffsim.scale import sweep_figure
     from tariffsim.scale.sweep import parse_vary, run_sweep
-    from tariffsim.scenarios import load_scenario, with_model
+    from tariffsim.scenarios import baseline_label, load_scenario, with_model
     from tariffsim.store import ResultsStore, RunMeta
 
     with errors_to_exit(ValueError, KeyError, OSError):
@@ -292,7 +285,7 @@ def sweep(
         meta = RunMeta(
             scenario_name=scen.name,
             scenario_toml=scen.text,
-            baseline=_baseline_label(scen),
+            baseline=baseline_label(scen),
             model="ge",
             parameters={**with_model(scen, "ge").parameters(), "vary": vary},
             kind="sweep",

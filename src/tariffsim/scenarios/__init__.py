@@ -15,6 +15,7 @@ from tariffsim.scenarios._shipped import (
 from tariffsim.scenarios.execute import StoredOutcome, run_and_store, run_parameters
 from tariffsim.scenarios.runner import (
     Shock,
+    baseline_label,
     build_timeline,
     load_scenario_baseline,
     prepare,
@@ -31,6 +32,7 @@ __all__ = [
     "Shock",
     "StoredOutcome",
     "TradeCostShock",
+    "baseline_label",
     "build_timeline",
     "list_shipped_scenarios",
     "load_scenario",

@@ -33,6 +33,7 @@ from tariffsim.scenarios.schema import Scenario
 
 __all__ = [
     "Shock",
+    "baseline_label",
     "build_timeline",
     "load_scenario_baseline",
     "prepare",
@@ -316,17 +317,19 @@ def run_scenario(
     )
     return ModelResult(
         model=result.model,
-        baseline=_baseline_label(scenario, shock.baseline),
+        baseline=baseline_label(scenario, shock.baseline),
         frames={**result.frames, "country": country},
         diagnostics=diagnostics,
     )
 
 
-def _baseline_label(scenario: Scenario, baseline: Baseline) -> str:
+def baseline_label(scenario: Scenario, baseline: Baseline | None = None) -> str:
+    """The baseline id stored with a run of ``scenario``: name and aggregation, e.g.
+    ``wiod2011/na7/na19``; the name alone for a substitute ``baseline`` (tests)."""
     agg = scenario.aggregation
-    if baseline.name != scenario.baseline:
+    if baseline is not None and baseline.name != scenario.baseline:
         return baseline.name
-    return f"{baseline.name}/{agg.regions}/{agg.sectors}"
+    return f"{scenario.baseline}/{agg.regions}/{agg.sectors}"
 
 
 _RATIO = {
