@@ -73,7 +73,7 @@ def test_api_run_rejects_bad_input_and_stores_nothing(client: Any, store_path: P
     assert resp.status_code == 400
     assert "no-such-scenario" in resp.get_json()["error"]
     resp = client.post("/api/run", json={"scenario": "status-quo", "model": "xx"})
-    assert resp.status_code == 400
+    assert resp.status_code == 400 and "allowed: ge, pe" in resp.get_json()["error"]
     assert len(ResultsStore(store_path).list_runs()) == before
 
 

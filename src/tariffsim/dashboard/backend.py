@@ -490,8 +490,7 @@ class Backend:
         """
         from tariffsim.scenarios import run_and_store
 
-        if model is not None and model not in ("ge", "pe"):
-            raise ScenarioError(f"model {model!r} is not known; allowed: ge, pe")
+        # an unknown model raises ScenarioError ("allowed: ge, pe") before anything is solved
         done = run_and_store(scenario, self.store, model=model)
         return RunOutcome(done.run_id, done.reused, done.result, done.seconds, scenario.name)
 
