@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -222,7 +223,7 @@ def test_montecarlo_cli_cv_option_is_used_and_stated(scenario_file: Path, tmp_pa
     assert "coefficient of variation of 0.05" in narrow["note"]
     assert "coefficient of variation of 0.25" in wide["note"]  # elasticities.toml default
 
-    def spread(out):
+    def spread(out: dict[str, Any]) -> float:
         return max(b["p95"] - b["p05"] for b in out["bands"] if b["variable"] == "welfare_pct")
 
     assert spread(narrow) < spread(wide)

@@ -8,7 +8,15 @@ import pytest
 
 from tariffsim.errors import SolverConvergenceError
 from tariffsim.models import ge
-from tariffsim.scale import Problem, dask_client, run_montecarlo, synthetic_baseline, theta_prior
+from tariffsim.models.result import ModelResult
+from tariffsim.scale import (
+    MonteCarloResult,
+    Problem,
+    dask_client,
+    run_montecarlo,
+    synthetic_baseline,
+    theta_prior,
+)
 from tariffsim.scale import problem as problem_module
 
 
@@ -20,7 +28,7 @@ def problem() -> Problem:
     return Problem(baseline=base, tariff_new=tau)
 
 
-def _assert_same(a, b) -> None:
+def _assert_same(a: MonteCarloResult, b: MonteCarloResult) -> None:
     assert a.values.keys() == b.values.keys()
     for k in a.values:
         assert np.array_equal(a.values[k], b.values[k], equal_nan=True), k
@@ -67,7 +75,7 @@ def test_failed_draw_is_retried_and_reported(
 
     thetas = draw_thetas(prior, 6, seed=2)
 
-    def flaky(p, theta=None):
+    def flaky(p: Problem, theta: np.ndarray | None = None) -> ModelResult:
         if theta is not None:
             for k in (2, 4):
                 if np.array_equal(theta, thetas[k]):
