@@ -86,7 +86,7 @@ def test_montecarlo_cli_table_and_chart(scenario_file: Path, tmp_path: Path) -> 
 
 def test_montecarlo_cli_bad_input_is_a_clear_error(scenario_file: Path, tmp_path: Path) -> None:
     res = runner.invoke(app, ["montecarlo", str(scenario_file), "--backend", "cuda", "--serial"])
-    assert res.exit_code == 1 and "allowed: numpy, numpy-batch, jax" in res.output
+    assert res.exit_code == 2 and "allowed: numpy, numpy-batch, jax" in res.output
     res = runner.invoke(app, ["montecarlo", str(tmp_path / "missing.toml"), "--serial"])
     assert res.exit_code != 0
 

@@ -147,7 +147,7 @@ def montecarlo(
     from tariffsim.store import ResultsStore, RunMeta
 
     if backend not in BACKENDS:
-        raise fail(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}")
+        raise fail(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}", code=2)
     with errors_to_exit(ValueError, KeyError, OSError):
         scen = load_scenario(scenario)
         problem = Problem.from_shock(prepare(scen), backend=backend)
