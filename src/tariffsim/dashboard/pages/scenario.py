@@ -47,30 +47,9 @@ def _measure_rows(rows: list[MeasureRow]) -> html.Table:
                         style={"maxWidth": "30rem"},
                     ),
                     html.Td(row.status),
-                    html.Td(
-                        dcc.Input(
-                            id={"type": "m-rate", "index": mid},
-                            type="text",
-                            value=row.rate,
-                            style={"width": "4.5rem"},
-                        )
-                    ),
-                    html.Td(
-                        dcc.Input(
-                            id={"type": "m-start", "index": mid},
-                            type="text",
-                            value=row.start,
-                            style={"width": "7.5rem"},
-                        )
-                    ),
-                    html.Td(
-                        dcc.Input(
-                            id={"type": "m-end", "index": mid},
-                            type="text",
-                            value=row.end,
-                            style={"width": "7.5rem"},
-                        )
-                    ),
+                    _input_cell("m-rate", mid, row.rate, "4.5rem"),
+                    _input_cell("m-start", mid, row.start, "7.5rem"),
+                    _input_cell("m-end", mid, row.end, "7.5rem"),
                     html.Td(
                         html.Div(id={"type": "m-err", "index": mid}, className="ts-field-error")
                     ),
@@ -78,6 +57,18 @@ def _measure_rows(rows: list[MeasureRow]) -> html.Table:
             )
         )
     return html.Table([html.Thead(head), html.Tbody(body)], className="ts-measure-table")
+
+
+def _input_cell(kind: str, measure_id: str, value: str, width: str) -> html.Td:
+    """A table cell with the text input ``{"type": kind, "index": measure_id}``."""
+    return html.Td(
+        dcc.Input(
+            id={"type": kind, "index": measure_id},
+            type="text",
+            value=value,
+            style={"width": width},
+        )
+    )
 
 
 def _shock_rows(regions: list[str]) -> html.Div:
