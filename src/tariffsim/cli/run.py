@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -51,25 +52,14 @@ QUICKSTART_DATE = dt.date(2025, 10, 1)
 _out = Console()
 _err = Console(stderr=True)
 
-_SUMMARY_COLUMNS = {
-    "region": "region",
-    "welfare_pct": "welfare %",
-    "real_wage_pct": "real wage %",
-    "price_index_pct": "CPI %",
-    "exports_pct": "exports %",
-    "imports_pct": "imports %",
-    "tariff_revenue_base": "tariff rev. base",
-    "tariff_revenue_new": "tariff rev. new",
-}
-_FLOW_COLUMNS = {
-    "exporter": "exporter",
-    "importer": "importer",
-    "sector": "sector",
-    "value_base": "base",
-    "value_new": "new",
-    "change_pct": "change %",
-}
+#: Columns of the region table and of the trade-changes table, shown under
+#: :data:`tariffsim.report.COLUMN_LABELS` (the reports' headings).
+_SUMMARY_COLUMNS = ("region", "welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct",
+                    "imports_pct", "tariff_revenue_base", "tariff_revenue_new")  # fmt: skip
+_FLOW_COLUMNS = ("exporter", "importer", "sector", "value_base", "value_new", "change_pct")
 
+#: Models a run can be solved with (``--model``).
+_MODELS = ("ge", "pe")
 
 #: Level columns (USD millions) are shown without decimals; percent columns with ``digits``.
 _LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "value_base", "value_new"}
@@ -92,6 +82,19 @@ def _table(frame: pd.DataFrame, columns: dict[str, str], title: str, digits: int
     return table
 
 
+def _headings(columns: Sequence[str]) -> dict[str, str]:
+    """Each column with its heading from :data:`tariffsim.report.COLUMN_LABELS` (or its name)."""
+    from tariffsim.report import COLUMN_LABELS
+
+    return {col: COLUMN_LABELS.get(col, col) for col in columns}
+
+
+def _check_model(model: str | None) -> None:
+    """Exit with status 2 (a bad option value) unless ``--model`` is absent or in ``_MODELS``."""
+    if model is not None and model not in _MODELS:
+        raise fail(f"--model {model!r} is not known; allowed: {', '.join(_MODELS)}", code=2)
+
+
 def _store(path: Path | None) -> ResultsStore:
     from tariffsim.store import ResultsStore
 
@@ -102,13 +105,23 @@ def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) ->
     from tariffsim.report import country_summary, headline, top_sector_effects
 
     note = " (reused stored run)" if reused else ""
-    _out.print(_table(country_summary(result), _SUMMARY_COLUMNS, f"{title} — run {run_id}{note}"))
-    _out.print(
-        _table(
-            top_sector_effects(result, n=8), _FLOW_COLUMNS, "Largest trade changes in North America"
-        )
+    summary = _table(
+        country_summary(result), _headings(_SUMMARY_COLUMNS), f"{title} — run {run_id}{note}"
     )
+    flows = _table(
+        top_sector_effects(result, n=8),
+        _headings(_FLOW_COLUMNS),
+        "Largest trade changes in North America",
+    )
+    _out.print(summary)
+    _out.print(flows)
     _out.print(headline(result), highlight=False, markup=False)
+
+
+def _print_outcome(scenario: Scenario, outcome: StoredOutcome) -> None:
+    """The scenario's name and question, then its result tables and headline."""
+    _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
+    _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
 
 
 def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any]:
@@ -171,16 +184,14 @@ def run(
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
-    if model is not None and model not in ("ge", "pe"):
-        raise fail(f"--model {model!r} is not known; allowed: ge, pe", code=2)
+    _check_model(model)
     with errors_to_exit():
         done = _run_many(scenarios, model, force, store, quiet=as_json)
     if as_json:
         emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return
     for scenario, outcome in done:
-        _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
-        _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
+        _print_outcome(scenario, outcome)
 
 
 @app.command()
@@ -194,8 +205,7 @@ def main(
     Prints the import-weighted U.S. rates on 2025-10-01 from the shipped measures timeline and
     runs the shipped ``status-quo`` scenario (GE by default), storing the run.
     """
-    if model not in ("ge", "pe"):
-        raise fail(f"--model {model!r} is not known; allowed: ge, pe", code=2)
+    _check_model(model)
     with errors_to_exit():
         from tariffsim.measures import Timeline, etr_on
 
@@ -223,8 +233,7 @@ def main(
     for key, value in rates.items():
         table.add_row(labels.get(key, key), f"{100 * value:.2f}")
     _out.print(table)
-    _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
-    _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
+    _print_outcome(scenario, outcome)
 
 
 @app.command()

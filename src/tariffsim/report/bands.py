@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from tariffsim.report.tables import NORTH_AMERICA
+from tariffsim.report.figures import save_figure
+from tariffsim.report.tables import NORTH_AMERICA, north_america_first
 from tariffsim.scale.figures import band_figure, sweep_figure
 
 __all__ = [
@@ -56,12 +57,6 @@ def _title(variable: str) -> str:
     return _TITLES.get(variable, variable)
 
 
-def _region_order(regions: Sequence[str]) -> list[str]:
-    unique = list(dict.fromkeys(str(r) for r in regions))
-    first = [r for r in NORTH_AMERICA if r in unique]
-    return first + [r for r in unique if r not in first]
-
-
 def _check_columns(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
     missing = [c for c in needed if c not in frame.columns]
     if missing:
@@ -77,7 +72,7 @@ def band_table(mc_country: pd.DataFrame, variables: Sequence[str] = BAND_VARIABL
     _check_columns(
         mc_country, ("region", "variable", "point", "median", "p05", "p95"), "mc_country"
     )
-    order = _region_order(mc_country["region"].tolist())
+    order = north_america_first(mc_country["region"])
     parts = []
     for variable in variables:
         rows = mc_country[mc_country["variable"] == variable].set_index("region")
@@ -177,7 +172,7 @@ def sweep_table(sweep_country: pd.DataFrame, variable: str = "welfare_pct") -> p
     wide = sweep_country.pivot_table(
         index="value", columns="region", values=variable, sort=True, dropna=False
     )
-    wide = wide[_region_order(sweep_country["region"].tolist())]
+    wide = wide[north_america_first(sweep_country["region"])]
     wide.columns = [str(c) for c in wide.columns]
     parameter = str(sweep_country["parameter"].iloc[0]) if len(sweep_country) else "value"
     return wide.reset_index().rename(columns={"value": parameter})
@@ -187,7 +182,7 @@ def sweep_figures(
     sweep_country: pd.DataFrame, variables: Sequence[str] = SWEEP_VARIABLES
 ) -> dict[str, go.Figure]:
     """One Plotly response-curve figure per variable (:func:`tariffsim.scale.sweep_figure`)."""
-    order = _region_order(sweep_country["region"].tolist())
+    order = north_america_first(sweep_country["region"])
     ordered = sweep_country.assign(
         _rank=sweep_country["region"].map({r: k for k, r in enumerate(order)})
     ).sort_values(["_rank", "value"], kind="stable")
@@ -202,15 +197,6 @@ def _panels(n: int, width: float = 11.0, height: float = 3.6) -> tuple[Figure, l
     for ax in axes[n:]:
         ax.set_visible(False)
     return fig, axes[:n]
-
-
-def _save(fig: Figure, path: str | Path) -> Path:
-    out = Path(path)
-    if out.suffix.lower() not in {".png", ".svg"}:
-        raise ValueError(f"chart file {out}: suffix {out.suffix!r}; allowed: .png, .svg")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
-    return out
 
 
 def save_band_chart(
@@ -245,7 +231,7 @@ def save_band_chart(
     fig.suptitle("Monte Carlo over θ: median and 5–95% band by region", fontsize=11)
     if note:
         fig.supxlabel(textwrap.fill(note, 150), fontsize=7, ha="left", x=0.01)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def save_sweep_chart(
@@ -268,4 +254,4 @@ def save_sweep_chart(
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=8)
     fig.suptitle(f"Response curves as {parameter} varies (GE)", fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)

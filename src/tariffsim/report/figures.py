@@ -19,6 +19,7 @@ from tariffsim.report.tables import country_summary, na_trade_by_sector
 __all__ = [
     "etr_figure",
     "na_trade_figure",
+    "save_figure",
     "save_na_trade_chart",
     "save_welfare_chart",
     "welfare_figure",
@@ -107,7 +108,9 @@ def etr_figure(series: pd.DataFrame, title: str | None = None) -> go.Figure:
     return fig
 
 
-def _save(fig: Figure, path: str | Path) -> Path:
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write a matplotlib figure as PNG or SVG, chosen by the suffix of ``path`` (its folder is
+    created); every chart file of the Markdown reports goes through here."""
     out = Path(path)
     if out.suffix.lower() not in {".png", ".svg"}:
         raise ValueError(f"chart file {out}: suffix {out.suffix!r}; allowed: .png, .svg")
@@ -131,7 +134,7 @@ def save_welfare_chart(result: ModelResult, path: str | Path) -> Path:
     ax.set_title(f"Welfare and real wage by region ({result.model.upper()})", fontsize=11)
     ax.legend()
     ax.grid(axis="y", alpha=0.3)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def save_na_trade_chart(result: ModelResult, path: str | Path) -> Path:
@@ -150,4 +153,4 @@ def save_na_trade_chart(result: ModelResult, path: str | Path) -> Path:
         ax.grid(axis="x", alpha=0.3)
     axes[0].invert_yaxis()  # shared y axis: first sector on top in every panel
     fig.suptitle("Trade among Canada, Mexico and the U.S. by sector, % change", fontsize=11)
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -49,7 +49,13 @@ from tariffsim.report.figures import (
     save_welfare_chart,
     welfare_figure,
 )
-from tariffsim.report.tables import country_summary, headline, markdown_table, top_sector_effects
+from tariffsim.report.tables import (
+    COLUMN_LABELS,
+    country_summary,
+    headline,
+    markdown_table,
+    top_sector_effects,
+)
 
 if TYPE_CHECKING:
     from tariffsim.store import StoredRun
@@ -71,23 +77,6 @@ ETR_END = dt.date(2026, 3, 31)
 
 #: Stored run kinds that have a report.
 REPORT_KINDS: tuple[str, ...] = ("run", "montecarlo", "sweep")
-
-_COLUMN_LABELS = {
-    "welfare_pct": "welfare %",
-    "real_wage_pct": "real wage %",
-    "price_index_pct": "CPI %",
-    "exports_pct": "exports %",
-    "imports_pct": "imports %",
-    "tariff_revenue_base": "tariff rev. base",
-    "tariff_revenue_new": "tariff rev. new",
-    "tariff_revenue_change": "tariff rev. change",
-    "value_base": "base",
-    "value_new": "new",
-    "change_pct": "change %",
-    "change_value": "change",
-    "p05": "5%",
-    "p95": "95%",
-}
 
 _STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}"
@@ -121,7 +110,7 @@ def _scenario_fields(scenario_toml: str) -> dict[str, Any]:
 
 
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns=_COLUMN_LABELS)
+    return frame.rename(columns=COLUMN_LABELS)
 
 
 class _Document:
@@ -346,7 +335,7 @@ def write_montecarlo_report(
         "estimates), percent changes:"
     )
     table = band_table(bands)
-    doc.table(_labelled(table.assign(variable=table["variable"].map(_COLUMN_LABELS))))
+    doc.table(_labelled(table.assign(variable=table["variable"].map(COLUMN_LABELS))))
     if "mc_theta" in run.frames and len(run.frames["mc_theta"]):
         doc.heading("θ draws by sector", level=3)
         doc.table(theta_table(run.frames["mc_theta"]))

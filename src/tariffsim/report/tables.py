@@ -6,7 +6,7 @@ caller. North America comes first: rows for CAN, MEX and USA precede the other r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -14,24 +14,49 @@ import pandas as pd
 from tariffsim.models.result import ModelResult
 
 __all__ = [
+    "COLUMN_LABELS",
     "NORTH_AMERICA",
     "compare_results",
     "country_summary",
     "headline",
     "markdown_table",
     "na_trade_by_sector",
+    "north_america_first",
     "top_sector_effects",
 ]
 
 #: The three USMCA partners, in the order every table shows them.
 NORTH_AMERICA: tuple[str, ...] = ("CAN", "MEX", "USA")
 
+#: Column headings of these tables (and of the band tables) wherever they are shown to a
+#: reader: the CLI's Rich tables and the Markdown/HTML reports. A column not named here is
+#: shown under its own name.
+COLUMN_LABELS: Mapping[str, str] = {
+    "welfare_pct": "welfare %",
+    "real_wage_pct": "real wage %",
+    "price_index_pct": "CPI %",
+    "exports_pct": "exports %",
+    "imports_pct": "imports %",
+    "tariff_revenue_base": "tariff rev. base",
+    "tariff_revenue_new": "tariff rev. new",
+    "tariff_revenue_change": "tariff rev. change",
+    "value_base": "base",
+    "value_new": "new",
+    "change_pct": "change %",
+    "change_value": "change",
+    "p05": "5%",
+    "p95": "95%",
+}
+
 _NAMES = {"CAN": "Canada", "MEX": "Mexico", "USA": "U.S."}
 
 
-def _na_first(regions: Sequence[str]) -> list[str]:
-    first = [r for r in NORTH_AMERICA if r in regions]
-    return first + [r for r in regions if r not in first]
+def north_america_first(regions: Iterable[object]) -> list[str]:
+    """Regions in the order every table and chart shows them: CAN, MEX, USA (those present),
+    then the others in their given order; repeats dropped."""
+    unique = list(dict.fromkeys(str(r) for r in regions))
+    first = [r for r in NORTH_AMERICA if r in unique]
+    return first + [r for r in unique if r not in first]
 
 
 def country_summary(result: ModelResult) -> pd.DataFrame:
@@ -40,7 +65,7 @@ def country_summary(result: ModelResult) -> pd.DataFrame:
     ``tariff_revenue_change`` is new minus base revenue in the baseline's units.
     """
     c = result.country.set_index("region")
-    order = _na_first(list(c.index))
+    order = north_america_first(c.index)
     out = c.loc[
         order,
         [
@@ -101,7 +126,7 @@ def compare_results(
     metrics = ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct",
                "tariff_revenue_new")  # fmt: skip
     ca, cb = a.country.set_index("region"), b.country.set_index("region")
-    regions = _na_first([r for r in ca.index if r in cb.index])
+    regions = north_america_first([r for r in ca.index if r in cb.index])
     rows = []
     for region in regions:
         for metric in metrics:
