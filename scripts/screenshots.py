@@ -4,7 +4,9 @@ Usage: ``.venv/bin/python scripts/screenshots.py [--out docs/screenshots]``
 
 Starts the dashboard on a free loopback port over a fresh, temporary results store, runs the
 status-quo scenario (GE) from the scenario page and the same scenario with PE through the
-JSON endpoint (so the compare page has two runs), and saves one full-page PNG per page. Every
+JSON endpoint (so the compare page has two runs), stores a Monte Carlo run of status-quo over
+θ (``tariffsim montecarlo``, 200 draws, seed 1, in-process) and picks it in the compare
+page's "Uncertainty bands and sweeps" section, and saves one PNG per page. Every
 non-loopback request is blocked, as in the browser tests.
 """
 
@@ -19,6 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from typer.testing import CliRunner
+
+from tariffsim.cli.main import app as cli_app
 from tariffsim.dashboard import create_app
 from tariffsim.dashboard.server import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_HOSTS, serve_in_thread
 
@@ -31,6 +36,18 @@ def _block_network(route: Any) -> None:
         route.abort()
 
 
+#: The Monte Carlo run shown on the compare page: the README's command, serial and small.
+MONTECARLO_ARGS = ("montecarlo", "status-quo", "--draws", "200", "--seed", "1", "--serial")
+
+
+def store_montecarlo(store: Path) -> str:
+    """Run :data:`MONTECARLO_ARGS` with the CLI into ``store``; return the stored run's id."""
+    res = CliRunner().invoke(cli_app, [*MONTECARLO_ARGS, "--store", str(store), "--json"])
+    if res.exit_code != 0:
+        raise RuntimeError(f"tariffsim {' '.join(MONTECARLO_ARGS)} failed: {res.output}")
+    return str(json.loads(res.stdout)["run_id"])
+
+
 def take(out: Path) -> list[Path]:
     """Save timeline, scenario (form), scenario-results, compare and download PNGs in ``out``."""
     from playwright.sync_api import sync_playwright
@@ -38,51 +55,56 @@ def take(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     saved: list[Path] = []
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        serve_in_thread(create_app(store_path=Path(tmp) / "results.duckdb")) as url,
-        sync_playwright() as pw,
-    ):
-        req = urllib.request.Request(
-            url + "/api/run",
-            data=json.dumps({"scenario": "status-quo", "model": "pe"}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(req, timeout=300) as resp:
-            resp.read()
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.route("**/*", _block_network)
-        page.set_default_timeout(180_000)
 
-        page.goto(url + "/")
-        page.wait_for_selector("#etr-graph .main-svg .scatterlayer")
-        page.wait_for_selector("#rates-table td[data-dash-column='sector']")
-        page.locator("#rates-table td[data-dash-column='sector']", has_text="METALS").click()
-        page.wait_for_function("document.querySelector('#explain-text').innerText.length > 40")
-        saved.append(out / "timeline.png")
-        page.screenshot(path=str(saved[-1]), full_page=True)
+    def shot(page: Any, name: str, *, full_page: bool = True) -> None:
+        saved.append(out / name)
+        page.screenshot(path=str(saved[-1]), full_page=full_page)
 
-        page.goto(url + "/scenario")
-        page.wait_for_selector("#scen-measures table")
-        saved.append(out / "scenario.png")
-        page.screenshot(path=str(saved[-1]))
-        page.click("#scen-run")
-        page.wait_for_selector("#scen-welfare-graph .main-svg .bars")
-        page.click("#scen-measures-toggle")
-        saved.append(out / "scenario-results.png")
-        page.screenshot(path=str(saved[-1]), full_page=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Path(tmp) / "results.duckdb"
+        mc_run = store_montecarlo(store)  # before the dashboard opens the store
+        with serve_in_thread(create_app(store_path=store)) as url, sync_playwright() as pw:
+            req = urllib.request.Request(
+                url + "/api/run",
+                data=json.dumps({"scenario": "status-quo", "model": "pe"}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(req, timeout=300) as resp:
+                resp.read()
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route("**/*", _block_network)
+            page.set_default_timeout(180_000)
 
-        page.goto(url + "/compare")
-        page.wait_for_selector("#cmp-graph-b .main-svg .bars")
-        saved.append(out / "compare.png")
-        page.screenshot(path=str(saved[-1]), full_page=True)
+            page.goto(url + "/")
+            page.wait_for_selector("#etr-graph .main-svg .scatterlayer")
+            page.wait_for_selector("#rates-table td[data-dash-column='sector']")
+            page.locator("#rates-table td[data-dash-column='sector']", has_text="METALS").click()
+            page.wait_for_function("document.querySelector('#explain-text').innerText.length > 40")
+            shot(page, "timeline.png")
 
-        page.goto(url + "/download")
-        page.wait_for_selector("#dl-csv")
-        saved.append(out / "download.png")
-        page.screenshot(path=str(saved[-1]), full_page=True)
-        browser.close()
+            page.goto(url + "/scenario")
+            page.wait_for_selector("#scen-measures table")
+            shot(page, "scenario.png", full_page=False)
+            page.click("#scen-run")
+            page.wait_for_selector("#scen-welfare-graph .main-svg .bars")
+            page.click("#scen-measures-toggle")
+            shot(page, "scenario-results.png")
+
+            page.goto(url + "/compare")
+            page.wait_for_selector("#cmp-graph-b .main-svg .bars")
+            page.click("#cmp-unc")
+            page.get_by_role("option", name=mc_run).click()
+            page.keyboard.press("Escape")  # the picked run stays; its option list closes
+            page.get_by_role("option", name=mc_run).wait_for(state="hidden")
+            page.wait_for_selector("#cmp-band-welfare_pct .main-svg .errorbar")
+            page.wait_for_selector("#cmp-band-table td[data-dash-column='median']")
+            shot(page, "compare.png")
+
+            page.goto(url + "/download")
+            page.wait_for_selector("#dl-csv")
+            shot(page, "download.png")
+            browser.close()
     return saved
 
 
