@@ -28,7 +28,7 @@ from pydantic import ValidationError
 
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import ScenarioError, StoreError
-from tariffsim.measures import Measure, Timeline, etr_on, etr_series
+from tariffsim.measures import ETR_END, ETR_START, Measure, Timeline, etr_on, etr_series
 from tariffsim.models.result import ModelResult
 from tariffsim.store import ResultsStore, StoredRun
 
@@ -45,10 +45,6 @@ __all__ = [
     "RunOutcome",
     "ShockRow",
 ]
-
-#: Span of the ETR chart on the timeline page: the 2025–26 record of the shipped timeline.
-ETR_START = dt.date(2025, 1, 1)
-ETR_END = dt.date(2026, 3, 31)
 
 
 class FormError(ScenarioError):

@@ -8,7 +8,15 @@ effective tariff rates as the Yale Budget Lab does.
 
 from __future__ import annotations
 
-from tariffsim.measures.etr import ETR_PARTNERS, etr_chart, etr_on, etr_series, us_import_weights
+from tariffsim.measures.etr import (
+    ETR_END,
+    ETR_PARTNERS,
+    ETR_START,
+    etr_chart,
+    etr_on,
+    etr_series,
+    us_import_weights,
+)
 from tariffsim.measures.schema import (
     Measure,
     MeasureFile,
@@ -23,7 +31,9 @@ from tariffsim.measures.schema import (
 from tariffsim.measures.timeline import Explanation, MeasureTrace, Timeline
 
 __all__ = [
+    "ETR_END",
     "ETR_PARTNERS",
+    "ETR_START",
     "Explanation",
     "Measure",
     "MeasureFile",

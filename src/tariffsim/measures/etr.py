@@ -25,7 +25,16 @@ from tariffsim.errors import MeasureError
 from tariffsim.measures.codes import GOODS_SECTORS
 from tariffsim.measures.timeline import Timeline, as_date
 
-__all__ = ["ALL_PARTNERS", "ETR_PARTNERS", "etr_chart", "etr_on", "etr_series", "us_import_weights"]
+__all__ = [
+    "ALL_PARTNERS",
+    "ETR_END",
+    "ETR_PARTNERS",
+    "ETR_START",
+    "etr_chart",
+    "etr_on",
+    "etr_series",
+    "us_import_weights",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -33,6 +42,9 @@ FloatArray = npt.NDArray[np.float64]
 ETR_PARTNERS: tuple[str, ...] = ("CAN", "MEX")
 #: Column name of the all-partner rate.
 ALL_PARTNERS = "ALL"
+#: Span of the shipped 2025–26 record, the default window of ETR charts (reports, dashboard).
+ETR_START = dt.date(2025, 1, 1)
+ETR_END = dt.date(2026, 3, 31)
 
 
 def _native(baseline: Baseline | None) -> Baseline:

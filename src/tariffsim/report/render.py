@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from tariffsim.errors import StoreError
+from tariffsim.measures.etr import ETR_END, ETR_START
 from tariffsim.models.result import ModelResult
 from tariffsim.report.bands import (
     band_figures,
@@ -70,10 +71,6 @@ __all__ = [
     "write_run_report",
     "write_sweep_report",
 ]
-
-#: Window of the ETR chart in reports: the 2025 measures through the 2026 ruling.
-ETR_START = dt.date(2025, 1, 1)
-ETR_END = dt.date(2026, 3, 31)
 
 #: Stored run kinds that have a report.
 REPORT_KINDS: tuple[str, ...] = ("run", "montecarlo", "sweep")
