@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataValidationError",
+    "ImplausibleResultError",
     "MeasureError",
     "ScenarioError",
     "SolverConvergenceError",
@@ -58,3 +59,16 @@ class SolverConvergenceError(TariffsimError, RuntimeError):
         self.max_residual = max_residual
         self.residuals = residuals
         super().__init__(f"{message} (iterations={iterations}, max_residual={max_residual:.3e})")
+
+
+class ImplausibleResultError(TariffsimError, ValueError):
+    """A model result lies outside plausible bounds (NaN, |welfare| > 50%, a price index ≤ 0).
+
+    Raised before anything is stored, so a run that the model cannot answer sensibly (e.g. a
+    −99% trade-cost shock, which multiplies bilateral flows by orders of magnitude) never enters
+    the results store. ``problems`` lists each offending (region, column, value).
+    """
+
+    def __init__(self, message: str, *, problems: tuple[tuple[str, str, float], ...] = ()):
+        self.problems = problems
+        super().__init__(message)

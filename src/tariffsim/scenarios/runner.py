@@ -28,6 +28,7 @@ import pandas as pd
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError, ScenarioError, TariffsimError
 from tariffsim.measures import Timeline
+from tariffsim.models.guard import check_plausible
 from tariffsim.models.result import FRAME_COLUMNS, ModelResult
 from tariffsim.scenarios.schema import Scenario
 
@@ -286,6 +287,10 @@ def run_scenario(
     reference that was compared against. The country frame gains ``welfare_usd_equiv``: the
     welfare change applied to base-year income I_n (value added + tariff revenue + deficit,
     baseline units), a money scale for comparing countries of different size.
+
+    Raises:
+        ImplausibleResultError: the result fails :func:`tariffsim.models.guard.check_plausible`
+            (NaN, |welfare| > 50%, a price index ≤ 0), so callers never store it.
     """
     scenario = with_model(scenario, model)
     chosen = scenario.model
@@ -315,12 +320,13 @@ def run_scenario(
             "reference": reference,
         }
     )
-    return ModelResult(
+    final = ModelResult(
         model=result.model,
         baseline=baseline_label(scenario, shock.baseline),
         frames={**result.frames, "country": country},
         diagnostics=diagnostics,
     )
+    return check_plausible(final, what=f"scenario {scenario.name!r} ({scenario.source})")
 
 
 def baseline_label(scenario: Scenario, baseline: Baseline | None = None) -> str:
