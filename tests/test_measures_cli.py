@@ -55,8 +55,11 @@ def test_rates_argument_errors() -> None:
     assert res.exit_code == 1 and "give --on DATE" in res.output
     res = runner.invoke(app, ["rates", "--on", "2025-13-01"])
     assert res.exit_code != 0 and "not an ISO date" in res.output
-    res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--importer", "USA"])
-    assert res.exit_code == 1 and "go together" in res.output
+    res = runner.invoke(app, ["rates", "--from", "2025-10-01", "--to", "2025-10-02",
+                              "--exporter", "CAN"])  # fmt: skip
+    assert res.exit_code == 1 and "add --on DATE" in res.output
+    res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--importer", "XYZ"])
+    assert res.exit_code == 1 and "XYZ" in res.output
 
 
 def test_measures_list_and_explain() -> None:

@@ -13,6 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, parse_date
@@ -60,35 +61,41 @@ def rates(
         Path | None, typer.Option("--chart", help="Write the ETR series chart (.png or .svg).")
     ] = None,
     importer: Annotated[
-        str | None, typer.Option("--importer", help="With --exporter: rates by sector.")
-    ] = None,
+        str, typer.Option("--importer", help="Importing country (ISO3): USA, CAN, MEX, CHN, ...")
+    ] = "USA",
     exporter: Annotated[
-        str | None, typer.Option("--exporter", help="Partner for --importer.")
+        str | None,
+        typer.Option("--exporter", help="With --on: the importer's rates on it by sector."),
     ] = None,
     files: FilesOpt = None,
     baseline: BaselineOpt = "wiod2011",
     as_json: JsonOpt = False,
 ) -> None:
-    """Effective U.S. tariff rates (import-weighted, like the Yale Budget Lab): on a date
-    (``--on``) or as a daily series (``--from``/``--to``, optionally ``--chart``)."""
+    """Effective tariff rates of an importer (the U.S. unless ``--importer``), import-weighted
+    like the Yale Budget Lab's: on a date (``--on``) or as a daily series (``--from``/``--to``,
+    optionally ``--chart``); with ``--exporter``, by sector. Dates outside the checked record
+    are flagged (``warnings``)."""
     day = _optional_date(on, "--on")
     lo, hi = _optional_date(start, "--from"), _optional_date(end, "--to")
     if day is None and (lo is None or hi is None):
         raise fail("give --on DATE, or --from DATE and --to DATE")
-    if (importer is None) != (exporter is None):
-        raise fail("--importer and --exporter go together")
+    if exporter is not None and day is None:
+        raise fail("--exporter gives rates by sector on one date: add --on DATE")
     with errors_to_exit(KeyError):
         from tariffsim.data import load_baseline
 
         timeline = _timeline(files)
         base = load_baseline(baseline)
-        if day is not None and importer is not None and exporter is not None:
+        base.region_index(importer)
+        who = _country(importer)
+        warnings = _warnings(timeline, [d for d in (day, lo, hi) if d is not None])
+        if day is not None and exporter is not None:
             tau = timeline.rates_on(day, base)
             n, i = base.region_index(importer), base.region_index(exporter)
             rows = {s: float(tau[n, i, j]) for j, s in enumerate(base.sectors) if base.tradable[j]}
             if as_json:
                 emit_json({"date": day.isoformat(), "importer": importer,
-                             "exporter": exporter, "rates": rows})  # fmt: skip
+                           "exporter": exporter, "rates": rows, "warnings": warnings})  # fmt: skip
                 return
             table = Table(title=f"{importer} tariff on {exporter}, {day.isoformat()}")
             table.add_column("sector")
@@ -96,36 +103,41 @@ def rates(
             for s, r in rows.items():
                 table.add_row(s, _pct(r))
             Console().print(table)
+            _print_warnings(warnings)
             return
         if day is not None:
-            etr = etr_on(timeline, day, base)
+            etr = etr_on(timeline, day, base, importer=importer)
             if as_json:
-                emit_json({"date": day.isoformat(), "weights": _weights_note(baseline),
-                             "etr": etr})  # fmt: skip
+                emit_json({"date": day.isoformat(), "importer": importer,
+                           "weights": _weights_note(baseline, importer), "etr": etr,
+                           "warnings": warnings})  # fmt: skip
                 return
-            table = Table(title=f"U.S. effective tariff rate, {day.isoformat()}")
+            table = Table(title=f"{who} effective tariff rate, {day.isoformat()}")
             table.add_column("partner")
             table.add_column("ETR", justify="right")
             for k, v in etr.items():
                 table.add_row("all partners" if k == ALL_PARTNERS else k, _pct(v))
             Console().print(table)
-            Console().print(_weights_note(baseline), style="dim")
+            Console().print(_weights_note(baseline, importer), style="dim")
+            _print_warnings(warnings)
             return
         assert lo is not None and hi is not None
-        series = etr_series(timeline, lo, hi, base)
+        series = etr_series(timeline, lo, hi, base, importer=importer)
         if chart is not None:
-            etr_chart(series, chart, weights_note=_weights_note(baseline))
+            title = f"{who} effective tariff rate, import-weighted (pre-substitution)"
+            etr_chart(series, chart, title=title, weights_note=_weights_note(baseline, importer))
         days = [ts.strftime("%Y-%m-%d") for ts in pd.DatetimeIndex(series.index)]
         values = series.to_numpy()
         if as_json:
             emit_json({
-                "from": lo.isoformat(), "to": hi.isoformat(), "weights": _weights_note(baseline),
-                "chart": str(chart) if chart else None,
+                "from": lo.isoformat(), "to": hi.isoformat(), "importer": importer,
+                "weights": _weights_note(baseline, importer),
+                "chart": str(chart) if chart else None, "warnings": warnings,
                 "series": [{"date": d, **dict(zip(series.columns, map(float, v), strict=True))}
                            for d, v in zip(days, values, strict=True)],
             })  # fmt: skip
             return
-        table = Table(title=f"U.S. effective tariff rate, {lo} to {hi} (days it changed)")
+        table = Table(title=f"{who} effective tariff rate, {lo} to {hi} (days it changed)")
         table.add_column("from")
         for col in series.columns:
             table.add_column("all partners" if col == ALL_PARTNERS else col, justify="right")
@@ -133,14 +145,34 @@ def rates(
             if idx == 0 or (vals != values[idx - 1]).any():
                 table.add_row(day_str, *(_pct(float(x)) for x in vals))
         Console().print(table)
+        _print_warnings(warnings)
         if chart is not None:
             Console().print(f"chart written to {chart}")
 
 
-def _weights_note(baseline: str) -> str:
+#: How the tables name the usual importers (others by their code).
+_NAMES = {"USA": "U.S.", "CAN": "Canada", "MEX": "Mexico", "CHN": "China"}
+
+
+def _country(code: str) -> str:
+    """Title word of an importer: ``U.S.``, ``Canada's``, ... or the code."""
+    return "U.S." if code == "USA" else f"{_NAMES.get(code, code)}'s"
+
+
+def _warnings(timeline: Timeline, days: list[dt.date]) -> list[str]:
+    """The timeline's date warnings for every date asked about, each once."""
+    return list(dict.fromkeys(w for d in days for w in timeline.date_warnings(d)))
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for w in warnings:
+        Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+
+
+def _weights_note(baseline: str, importer: str = "USA") -> str:
     return (
-        f"weights: {baseline} U.S. goods imports (c1-c16) by partner and sector, pre-tariff; "
-        "rates incl. baseline MFN; pre-substitution"
+        f"weights: {baseline} {_NAMES.get(importer, importer)} goods imports "
+        "(c1-c16) by partner and sector, pre-tariff; rates incl. baseline MFN; pre-substitution"
     )
 
 

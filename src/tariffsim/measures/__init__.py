@@ -2,8 +2,8 @@
 
 Measures are data (TOML files, :mod:`tariffsim.measures.schema`); a :class:`Timeline` turns
 them into the effective ad valorem rate of every importer × exporter × sector on any date, and
-explains each rate; :func:`etr_series` and :func:`etr_chart` report import-weighted U.S.
-effective tariff rates as the Yale Budget Lab does.
+explains each rate; :func:`etr_series` and :func:`etr_chart` report import-weighted
+effective tariff rates of any importer (the U.S. by default) as the Yale Budget Lab does.
 """
 
 from __future__ import annotations
@@ -12,9 +12,11 @@ from tariffsim.measures.etr import (
     ETR_END,
     ETR_PARTNERS,
     ETR_START,
+    default_partners,
     etr_chart,
     etr_on,
     etr_series,
+    import_weights,
     us_import_weights,
 )
 from tariffsim.measures.schema import (
@@ -44,9 +46,11 @@ __all__ = [
     "Stacking",
     "Status",
     "Timeline",
+    "default_partners",
     "etr_chart",
     "etr_on",
     "etr_series",
+    "import_weights",
     "load_measure_file",
     "parse_measure_text",
     "us_import_weights",

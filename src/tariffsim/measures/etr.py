@@ -1,11 +1,12 @@
 """Import-weighted effective tariff rates (ETR), reported like the Yale Budget Lab's.
 
-The ETR of importer n on partner p on date t is
+Any importer: the U.S. (the default), Canada, Mexico, China or any other native region. The
+ETR of importer n on partner p on date t is
 
     ETR_np(t) = Σ_j τ_npj(t) · w_pj / Σ_j w_pj,    w_pj = trade_npj (baseline imports, pre-tariff)
 
 over goods sectors j (WIOD c1..c16), and the overall ETR uses every partner p ≠ n. The weights
-are *fixed* baseline import values (by default the native wiod2011 baseline: U.S. imports of
+are *fixed* baseline import values (by default the native wiod2011 baseline: n's imports of
 2011 by partner and sector), so the series is "pre-substitution" in the Budget Lab's sense:
 it moves only with the rates, never with the import mix that the tariffs change.
 """
@@ -30,16 +31,22 @@ __all__ = [
     "ETR_END",
     "ETR_PARTNERS",
     "ETR_START",
+    "default_partners",
     "etr_chart",
     "etr_on",
     "etr_series",
+    "import_weights",
     "us_import_weights",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Partners reported by default, beside the overall rate.
+#: Partners reported by default for the U.S., beside the overall rate.
 ETR_PARTNERS: tuple[str, ...] = ("CAN", "MEX")
+#: Partners reported by default for another importer: those of these it is not.
+_OTHER_PARTNERS: tuple[str, ...] = ("USA", "CAN", "MEX", "CHN")
+#: Legend labels of partner columns.
+_LABELS = {"CAN": "on Canada", "MEX": "on Mexico", "USA": "on the U.S.", "CHN": "on China"}
 #: Column name of the all-partner rate.
 ALL_PARTNERS = "ALL"
 #: Span of the shipped 2025–26 record, the default window of ETR charts (reports, dashboard).
@@ -60,7 +67,15 @@ def _native(baseline: Baseline | None) -> Baseline:
     return baseline
 
 
-def us_import_weights(baseline: Baseline, importer: str = "USA") -> FloatArray:
+def default_partners(importer: str) -> tuple[str, ...]:
+    """Partners an ETR of ``importer`` reports by default: Canada and Mexico for the U.S.
+    (:data:`ETR_PARTNERS`), else the U.S., Canada, Mexico and China less the importer."""
+    if importer == "USA":
+        return ETR_PARTNERS
+    return tuple(p for p in _OTHER_PARTNERS if p != importer)
+
+
+def import_weights(baseline: Baseline, importer: str = "USA") -> FloatArray:
     """``[i, j]`` ETR weights: ``importer``'s baseline imports by partner and goods sector.
 
     Domestic purchases and non-goods sectors get weight zero.
@@ -71,6 +86,10 @@ def us_import_weights(baseline: Baseline, importer: str = "USA") -> FloatArray:
     goods = np.array([s in GOODS_SECTORS for s in baseline.sectors])
     w[:, ~goods] = 0.0
     return w
+
+
+#: The original name, kept for callers of the U.S.-only version.
+us_import_weights = import_weights
 
 
 def _etr_from_rates(
@@ -92,12 +111,14 @@ def etr_on(
     baseline: Baseline | None = None,
     *,
     importer: str = "USA",
-    partners: Sequence[str] = ETR_PARTNERS,
+    partners: Sequence[str] | None = None,
 ) -> dict[str, float]:
-    """ETR of ``importer`` on each partner and on all partners (key ``"ALL"``) on ``date``."""
+    """ETR of ``importer`` on each partner (default :func:`default_partners`) and on all
+    partners (key ``"ALL"``) on ``date``."""
     base = _native(baseline)
     tau = timeline.rates_on(as_date(date), base)[base.region_index(importer)]
-    return _etr_from_rates(tau, us_import_weights(base, importer), base, partners)
+    chosen = default_partners(importer) if partners is None else partners
+    return _etr_from_rates(tau, import_weights(base, importer), base, chosen)
 
 
 def etr_series(
@@ -107,7 +128,7 @@ def etr_series(
     baseline: Baseline | None = None,
     *,
     importer: str = "USA",
-    partners: Sequence[str] = ETR_PARTNERS,
+    partners: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Daily ETR from ``start`` to ``end`` inclusive: index ``date``, a column per partner
     and ``"ALL"`` (fractions). Rates are evaluated on each change date and carried forward.
@@ -116,8 +137,9 @@ def etr_series(
     if hi < lo:
         raise MeasureError(f"ETR series end {hi} is before start {lo}")
     base = _native(baseline)
-    weights = us_import_weights(base, importer)
+    weights = import_weights(base, importer)
     n = base.region_index(importer)
+    partners = default_partners(importer) if partners is None else partners
     points = {
         d: _etr_from_rates(timeline.rates_on(d, base)[n], weights, base, partners)
         for d in timeline.change_dates(lo, hi)
@@ -147,7 +169,7 @@ def etr_chart(
     if out.suffix.lower() not in {".png", ".svg"}:
         raise MeasureError(f"chart file {out}: suffix {out.suffix!r}; allowed: .png, .svg")
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=120)
-    labels = {"CAN": "on Canada", "MEX": "on Mexico", ALL_PARTNERS: "all partners"}
+    labels = _LABELS | {ALL_PARTNERS: "all partners"}
     for col in series.columns:
         ax.step(series.index, 100 * series[col], where="post", label=labels.get(col, f"on {col}"),
                 linewidth=2.2 if col == ALL_PARTNERS else 1.6)  # fmt: skip

@@ -18,7 +18,9 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
 * ``coverage`` share of a native sector's imports inside the measure's product scope;
   ``metal_content_share`` share of the covered value that is dutiable metal content;
   ``exempt_share`` share of the covered value exempt (e.g. USMCA-qualifying), from
-  ``exempt_start`` on. Each is a number in [0, 1] or the name of a share table.
+  ``exempt_start`` on; ``exempt_schedule`` later steps ``{start, share}`` of the exempt share
+  (e.g. a remission order whose scope narrows, or ``share = 0`` when it lapses). Each share is a
+  number in [0, 1] or the name of a share table.
 * ``stacking.displaced_by`` measures whose subject goods this measure does not charge;
   ``stacking.displaces`` the converse, written on the displacing measure;
   ``stacking.stacks_on`` measures it is explicitly charged on top of (documentation, checked).
@@ -29,6 +31,11 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
   audit trail; rates are computed on native sectors through ``coverage``.
 * ``source`` (url, title, published, accessed) the legal instrument or data file;
   ``sources`` further references; ``announced`` date of announcement; ``notes`` free text.
+
+File-level fields: ``as_of`` is the last date the file's facts were checked against the record
+(rates after it assume nothing changed); ``record_start`` the first date from which the file
+holds every measure of its scope (earlier dates may miss measures). A timeline warns for dates
+outside that window (:meth:`tariffsim.measures.Timeline.date_warnings`).
 """
 
 from __future__ import annotations
@@ -46,6 +53,7 @@ from tariffsim.errors import MeasureError
 from tariffsim.measures.codes import ALL_GOODS, GROUPS, NATIVE_REGIONS, NATIVE_SECTORS
 
 __all__ = [
+    "ExemptStep",
     "Measure",
     "MeasureFile",
     "RateStep",
@@ -114,6 +122,13 @@ class RateStep(_Strict):
         return _check_partner_rates(v)
 
 
+class ExemptStep(_Strict):
+    """A later step of a measure's exempt share: from ``start`` on, ``share`` is exempt."""
+
+    start: dt.date
+    share: ShareRef
+
+
 class Stacking(_Strict):
     """How a measure combines with others (see the module docstring)."""
 
@@ -177,6 +192,7 @@ class Measure(_Strict):
     metal_content_share: ShareRef = 1.0
     exempt_share: ShareRef = 0.0
     exempt_start: dt.date | None = None
+    exempt_schedule: tuple[ExemptStep, ...] = ()
     start: dt.date
     end: dt.date | None = None
     status: Status
@@ -249,7 +265,36 @@ class Measure(_Strict):
             if self.end is not None and step.start >= self.end:
                 raise ValueError(f"schedule step {step.start} is not before end {self.end}")
             previous = step.start
+        previous = self.exempt_start or self.start
+        for estep in self.exempt_schedule:
+            if estep.start <= previous:
+                raise ValueError(
+                    f"exempt_schedule step {estep.start} must come after {previous}; "
+                    "allowed: strictly increasing dates after exempt_start (or start)"
+                )
+            previous = estep.start
         return self
+
+    def exempt_ref_on(self, date: dt.date) -> ShareRef:
+        """The exempt share (number or table name) in force on ``date``: the last
+        ``exempt_schedule`` step started by then, else ``exempt_share`` from ``exempt_start``
+        (or always, without one), else 0."""
+        ref: ShareRef = 0.0
+        if self.exempt_start is None or date >= self.exempt_start:
+            ref = self.exempt_share
+        for estep in self.exempt_schedule:
+            if estep.start <= date:
+                ref = estep.share
+        return ref
+
+    def share_refs(self) -> dict[str, ShareRef]:
+        """Every share this measure names, by field (``exempt_schedule.N`` for the steps)."""
+        refs: dict[str, ShareRef] = {
+            "coverage": self.coverage, "metal_content_share": self.metal_content_share,
+            "exempt_share": self.exempt_share,
+        }  # fmt: skip
+        refs.update({f"exempt_schedule.{k}": st.share for k, st in enumerate(self.exempt_schedule)})
+        return refs
 
     def rate_on(self, date: dt.date, partner: str | None = None) -> float:
         """Statutory rate on ``date`` from ``rate``, ``schedule`` and ``partner_rates``
@@ -288,6 +333,8 @@ class MeasureFile(_Strict):
     schema_version: Literal[1] = 1
     title: str = ""
     description: str = ""
+    as_of: dt.date | None = None
+    record_start: dt.date | None = None
     shares: dict[str, ShareTable] = Field(default_factory=dict)
     measure: tuple[Measure, ...] = ()
 
@@ -344,8 +391,7 @@ def _check_references(file: str, text: str, parsed: MeasureFile) -> None:
         if m.id in seen:
             raise MeasureError(f"{where}: field id: duplicate id {m.id!r}")
         seen.add(m.id)
-        for fld in ("coverage", "metal_content_share", "exempt_share"):
-            ref = getattr(m, fld)
+        for fld, ref in m.share_refs().items():
             if isinstance(ref, str) and ref not in parsed.shares:
                 allowed = ", ".join(sorted(parsed.shares)) or "(none defined)"
                 raise MeasureError(

@@ -7,7 +7,8 @@ Effective rate of one native cell (importer n, exporter i, native sector j) on d
     B_m   = max(S_m − Σ_{d displaces m, d in force} U_d, 0) · (1 − E_m)  share charged m
     U_d   = max(S_d − Σ_{e displaces d, e in force} U_e, 0)    d's goods not displaced itself
     S_m   = coverage_m(i, j) · metal_content_m(i, j)   share of the cell's value subject to m
-    E_m   = exempt_m(i, j) if t ≥ exempt_start_m else 0  (e.g. the USMCA-qualifying share)
+    E_m   = exempt_m(i, j) if t ≥ exempt_start_m else 0  (e.g. the USMCA-qualifying share;
+            from each ``exempt_schedule`` step on, that step's share)
 
 where τ⁰ is the baseline's own (MFN) tariff, r_mi(t) the measure's statutory rate on t for
 exporter i (its ``partner_rates`` entry for i where the step in force names one) and, for an
@@ -63,21 +64,29 @@ from tariffsim.measures.schema import (
 
 __all__ = [
     "DEFAULT_TIMELINE",
+    "FAR_FUTURE_DAYS",
     "Explanation",
     "MeasureTrace",
     "Timeline",
     "as_date",
+    "shipped_files",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
-#: The shipped timeline (a package resource).
+#: The main shipped measure file (a package resource); :meth:`Timeline.default` loads it with
+#: every other ``*.toml`` file of the same folder (measures filed by imposing country).
 DEFAULT_TIMELINE = "north-america-2025.toml"
+
+#: Days after a timeline's ``as_of`` date beyond which a date is "far in the future": its rates
+#: only repeat the last known state and say nothing about policy then.
+FAR_FUTURE_DAYS = 365
 
 #: Fields of a measure a scenario may override by id.
 OVERRIDABLE = (
     "rate", "partner_rates", "schedule", "start", "end", "status", "exempt_share",
-    "exempt_start", "coverage", "metal_content_share", "applies_to", "exclude", "sectors", "kind",
+    "exempt_start", "exempt_schedule", "coverage", "metal_content_share", "applies_to",
+    "exclude", "sectors", "kind",
 )  # fmt: skip
 
 
@@ -126,6 +135,8 @@ class Explanation:
     date: dt.date
     mfn: float
     traces: tuple[MeasureTrace, ...]
+    #: notes on the date (:meth:`Timeline.date_warnings`): beyond the checked record, ...
+    warnings: tuple[str, ...] = ()
 
     @property
     def total(self) -> float:
@@ -141,6 +152,7 @@ class Explanation:
             "date": self.date.isoformat(),
             "mfn": self.mfn,
             "total": self.total,
+            "warnings": list(self.warnings),
             "measures": [
                 t.__dict__ | {"displaced_by": list(t.displaced_by), "hs": list(t.hs)}
                 for t in self.traces
@@ -172,6 +184,7 @@ class Explanation:
             lines.append(f"  + {t.id} [{t.legal_basis}]: " + "; ".join(parts))
         if not self.traces:
             lines.append("  (no measure names this importer, exporter and sector)")
+        lines.extend(f"  warning: {w}" for w in self.warnings)
         return "\n".join(lines)
 
 
@@ -196,9 +209,14 @@ class Timeline:
     measure displacing itself or one that displaces it).
     """
 
-    def __init__(self, measures: Sequence[Measure], shares: Mapping[str, ShareTable]) -> None:
+    def __init__(
+        self, measures: Sequence[Measure], shares: Mapping[str, ShareTable], *,
+        as_of: dt.date | None = None, record_start: dt.date | None = None,
+    ) -> None:  # fmt: skip
         self._measures: tuple[Measure, ...] = tuple(measures)
         self._shares: dict[str, ShareTable] = dict(shares)
+        self.as_of = as_of
+        self.record_start = record_start
         self._by_id: dict[str, Measure] = {}
         for m in self._measures:
             if m.id in self._by_id:
@@ -219,8 +237,7 @@ class Timeline:
                             f"names {'itself' if name == m.id else 'a missing measure'} "
                             f"{name!r}; allowed: ids of the other loaded measures"
                         )
-            for fld in ("coverage", "metal_content_share", "exempt_share"):
-                ref = getattr(m, fld)
+            for fld, ref in m.share_refs().items():
                 if isinstance(ref, str) and ref not in self._shares:
                     raise MeasureError(
                         f"{m.origin or 'measures'}: measure {m.id!r}: field {fld}: unknown share "
@@ -269,9 +286,16 @@ class Timeline:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_files(cls, files: Iterable[MeasureFile]) -> Timeline:
-        """Merge parsed files; a share table defined twice must be identical."""
+        """Merge parsed files; a share table defined twice must be identical.
+
+        The merged record is checked up to the earliest ``as_of`` of the files and complete
+        from the latest ``record_start`` (files without them do not constrain either).
+        """
         measures: list[Measure] = []
         shares: dict[str, ShareTable] = {}
+        files = list(files)
+        as_ofs = [f.as_of for f in files if f.as_of is not None]
+        starts = [f.record_start for f in files if f.record_start is not None]
         for f in files:
             for name, table in f.shares.items():
                 if name in shares and shares[name] != table:
@@ -280,7 +304,10 @@ class Timeline:
                     )
                 shares[name] = table
             measures.extend(f.measure)
-        return cls(measures, shares)
+        return cls(
+            measures, shares, as_of=min(as_ofs, default=None),
+            record_start=max(starts, default=None),
+        )  # fmt: skip
 
     @classmethod
     def load(cls, *paths: str | Path) -> Timeline:
@@ -291,10 +318,12 @@ class Timeline:
 
     @classmethod
     def default(cls) -> Timeline:
-        """The shipped North America 2025–26 timeline (package resource)."""
-        res = resources.files("tariffsim") / "resources" / "measures" / DEFAULT_TIMELINE
+        """The shipped 2025–26 timeline: every measure file of the package's
+        ``resources/measures`` folder (:func:`shipped_files`), merged."""
+        folder = resources.files("tariffsim") / "resources" / "measures"
         return cls.from_files(
-            [parse_measure_text(res.read_text(encoding="utf-8"), DEFAULT_TIMELINE)]
+            parse_measure_text((folder / name).read_text(encoding="utf-8"), name)
+            for name in shipped_files()
         )
 
     @classmethod
@@ -378,7 +407,7 @@ class Timeline:
             all_shares[name] = (
                 table if isinstance(table, ShareTable) else ShareTable.model_validate(dict(table))
             )
-        return Timeline(kept, all_shares)
+        return Timeline(kept, all_shares, as_of=self.as_of, record_start=self.record_start)
 
     # ------------------------------------------------------------------ access
     @property
@@ -402,6 +431,30 @@ class Timeline:
     def __len__(self) -> int:
         return len(self._measures)
 
+    def date_warnings(self, date: dt.date | str) -> tuple[str, ...]:
+        """What a reader must know about rates on ``date``: beyond the ``as_of`` date the
+        record was checked to, far beyond it (more than :data:`FAR_FUTURE_DAYS` days), or
+        before the first date the record is complete from. Empty inside the record."""
+        day = as_date(date)
+        out: list[str] = []
+        if self.record_start is not None and day < self.record_start:
+            out.append(
+                f"{day.isoformat()} is before the record, which is complete from "
+                f"{self.record_start.isoformat()}: measures in force earlier may be missing"
+            )
+        if self.as_of is not None and day > self.as_of:
+            if (day - self.as_of).days > FAR_FUTURE_DAYS:
+                out.append(
+                    f"{day.isoformat()} is far in the future: the record was checked up to "
+                    f"{self.as_of.isoformat()}; the rates only repeat the last known state"
+                )
+            else:
+                out.append(
+                    f"{day.isoformat()} is after {self.as_of.isoformat()}, the date the record "
+                    "was checked to: the rates assume nothing changed since"
+                )
+        return tuple(out)
+
     def displacers(self, measure_id: str) -> tuple[str, ...]:
         """Ids of the measures that displace ``measure_id`` (from both stacking directions)."""
         return self._displacers[self[measure_id].id]
@@ -423,11 +476,10 @@ class Timeline:
         )
 
     def _cell(self, m: Measure, exporter: str, sector: str, date: dt.date) -> _Cell:
-        exempt_on = m.exempt_start is None or date >= m.exempt_start
         return _Cell(
             coverage=self._share(m.coverage, exporter, sector),
             metal=self._share(m.metal_content_share, exporter, sector),
-            exempt=self._share(m.exempt_share, exporter, sector) if exempt_on else 0.0,
+            exempt=self._share(m.exempt_ref_on(date), exporter, sector),
         )
 
     # ------------------------------------------------------------------ rates
@@ -524,7 +576,9 @@ class Timeline:
                                 baseline.sector_index(sector)]
             )  # fmt: skip
         traces = self._cell_traces(importer, exporter, sector, day, mfn, only_active=False)
-        return Explanation(importer, exporter, sector, day, mfn, tuple(traces))
+        return Explanation(
+            importer, exporter, sector, day, mfn, tuple(traces), self.date_warnings(day)
+        )
 
     def change_dates(self, start: dt.date | str, end: dt.date | str) -> list[dt.date]:
         """Sorted dates in [start, end] where an in-force measure starts, ends, steps or
@@ -534,7 +588,8 @@ class Timeline:
         for m in self._measures:
             if m.status is not Status.IN_FORCE:
                 continue
-            for d in (m.start, m.end, m.exempt_start, *(s.start for s in m.schedule)):
+            for d in (m.start, m.end, m.exempt_start, *(s.start for s in m.schedule),
+                      *(e.start for e in m.exempt_schedule)):  # fmt: skip
                 if d is not None and lo < d <= hi:
                     dates.add(d)
         return sorted(dates)
@@ -560,6 +615,10 @@ class Timeline:
             if m.exempt_start is not None:
                 rows.append({"date": m.exempt_start, "event": "exemption_start",
                              "rate": m.rate_on(m.exempt_start)} | common)  # fmt: skip
+            rows.extend(
+                {"date": e.start, "event": "exemption_change", "rate": m.rate_on(e.start)} | common
+                for e in m.exempt_schedule
+            )
             if m.end is not None:
                 rows.append({"date": m.end, "event": "end", "rate": 0.0} | common)
         cols = ["date", "measure_id", "event", "status", "imposed_by", "applies_to", "sectors",
@@ -577,3 +636,14 @@ def _reason(m: Measure, date: dt.date) -> str:
     if m.end is not None and date >= m.end:
         return f"ended {m.end.isoformat()}"
     return "in force"
+
+
+def shipped_files() -> tuple[str, ...]:
+    """Names of the shipped measure files: :data:`DEFAULT_TIMELINE` first, then the other
+    ``*.toml`` files of the package's ``resources/measures`` folder in name order."""
+    folder = resources.files("tariffsim") / "resources" / "measures"
+    names = sorted(
+        entry.name for entry in folder.iterdir()
+        if entry.name.endswith(".toml") and entry.name != DEFAULT_TIMELINE
+    )  # fmt: skip
+    return (DEFAULT_TIMELINE, *names)
