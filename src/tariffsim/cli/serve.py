@@ -18,6 +18,15 @@ def serve(
         str, typer.Option("--host", help="Interface to bind; the default serves this machine only.")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="TCP port.")] = 8050,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-host",
+            help="Host name to answer besides localhost/127.0.0.1/::1 (repeatable), e.g. this "
+            "machine's name when serving on a network interface. Requests naming any other "
+            "Host are refused (DNS rebinding).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the address as JSON before serving.")
@@ -30,7 +39,10 @@ def serve(
     from tariffsim.dashboard import create_app
     from tariffsim.store import default_store_path
 
-    dash_app = create_app(store_path=store)
+    hosts = list(allow_host or [])
+    if host not in ("0.0.0.0", "::", ""):  # a concrete address is its own name
+        hosts.append(host)
+    dash_app = create_app(store_path=store, allowed_hosts=hosts)
     url = f"http://{host}:{port}/"
     where = str(store if store is not None else default_store_path())
     if as_json:

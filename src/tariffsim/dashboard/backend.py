@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 
+#: Keys a ``POST /api/run`` body may have.
+_REQUEST_KEYS = frozenset({"scenario", "toml", "model"})
+
+
 class FormError(ScenarioError):
     """The scenario form has bad values; ``fields`` maps form-field ids to their messages.
 
@@ -308,9 +312,9 @@ class Backend:
         empty timeline) and the scenario's added ones, with its removals and changes applied:
         *on* means in force in the scenario.
         """
-        from tariffsim.scenarios import load_scenario, load_scenario_baseline
+        from tariffsim.scenarios import load_scenario_baseline
 
-        scen = load_scenario(name)
+        scen = self.named_scenario(name)
         rows: list[MeasureRow] = []
         changes = scen.measures.change
         if scen.measures.timeline == "shipped":
@@ -361,9 +365,9 @@ class Backend:
         The model (PE/GE) is not part of the text: :meth:`run` takes it, as ``tariffsim run
         --model`` does. Raises :class:`FormError` naming every bad field.
         """
-        from tariffsim.scenarios import Scenario, load_scenario, load_scenario_baseline
+        from tariffsim.scenarios import Scenario, load_scenario_baseline
 
-        base = load_scenario(form.base)
+        base = self.named_scenario(form.base)
         sectors = list(load_scenario_baseline(base).sectors)
         data: dict[str, Any] = base.model_dump()
         errors: dict[str, str] = {}
@@ -466,17 +470,68 @@ class Backend:
         except ScenarioError as exc:  # a rule across fields, e.g. a stacking reference
             raise FormError({"form": str(exc)}) from None
 
-    def scenario_from_request(self, payload: dict[str, Any]) -> Scenario:
-        """The scenario of a JSON request: ``{"scenario": NAME}`` or ``{"toml": TEXT}``."""
-        from tariffsim.scenarios import Scenario, load_scenario
+    def named_scenario(self, name: str, *, stored: bool = False) -> Scenario:
+        """A scenario named in a request: a shipped scenario, or (``stored``) a stored run's.
 
-        if isinstance(payload.get("toml"), str):
-            return Scenario.from_toml_text(payload["toml"], source="<api request>")
-        if isinstance(payload.get("scenario"), str):
-            return load_scenario(payload["scenario"])
-        raise ScenarioError(
-            "request: give 'scenario' (a shipped scenario name) or 'toml' (scenario text)"
+        Never a file path: the name is looked up among the shipped scenarios and, with
+        ``stored``, among this store's runs (exact run id or scenario name), whose text is then
+        checked as any posted text is (:func:`tariffsim.scenarios.check_untrusted`). Used for
+        the API and for the scenario form, whose base scenario comes from the browser.
+        """
+        from tariffsim.scenarios import (
+            Scenario,
+            list_shipped_scenarios,
+            scenario_from_untrusted_text,
+            shipped_scenario_text,
         )
+
+        shipped = list_shipped_scenarios()
+        if name in shipped:
+            return Scenario.from_toml_text(shipped_scenario_text(name), source=f"shipped:{name}")
+        text = self.store.scenario_text(name) if stored and len(name) <= 200 else None
+        if text is not None:
+            return scenario_from_untrusted_text(text, source=f"stored run {name}")
+        shown = name if len(name) <= 80 else name[:77] + "..."
+        where = " or the name or id of a run in the results store" if stored else ""
+        raise ScenarioError(
+            f"request: field scenario: no scenario named {shown!r}; allowed: a shipped "
+            f"scenario ({', '.join(shipped)}){where}"
+        )
+
+    def scenario_from_request(self, payload: dict[str, Any]) -> Scenario:
+        """The scenario of a JSON request: ``{"scenario": NAME}`` or ``{"toml": TEXT}``.
+
+        ``NAME`` resolves only through :meth:`named_scenario` (shipped or stored, never a
+        path); ``TEXT`` goes through :func:`tariffsim.scenarios.scenario_from_untrusted_text`
+        (size cap, shipped baselines and maps only). Unknown keys and values of the wrong type
+        are refused.
+        """
+        from tariffsim.scenarios import scenario_from_untrusted_text
+
+        unknown = sorted(set(payload) - _REQUEST_KEYS)
+        if unknown:
+            shown = ", ".join(repr(k[:40]) for k in unknown[:5])
+            raise ScenarioError(
+                f"request: unknown key {shown}; allowed: {', '.join(sorted(_REQUEST_KEYS))}"
+            )
+        model = payload.get("model")
+        if model is not None and not isinstance(model, str):
+            raise ScenarioError("request: field model: must be text; allowed: ge, pe")
+        has_toml, has_name = "toml" in payload, "scenario" in payload
+        if has_toml == has_name:
+            raise ScenarioError(
+                "request: give either 'scenario' (a shipped scenario or stored run name) or "
+                "'toml' (scenario text), not both"
+                if has_toml
+                else "request: give 'scenario' (a shipped scenario name) or 'toml' (scenario text)"
+            )
+        value = payload["toml"] if has_toml else payload["scenario"]
+        if not isinstance(value, str):
+            field_name = "toml" if has_toml else "scenario"
+            raise ScenarioError(f"request: field {field_name}: must be text")
+        if has_toml:
+            return scenario_from_untrusted_text(value, source="<api request>")
+        return self.named_scenario(value, stored=True)
 
     def run(self, scenario: Scenario, *, model: str | None = None) -> RunOutcome:
         """Solve a scenario and store it, or reuse an identical stored run.

@@ -24,8 +24,14 @@ from tariffsim.scenarios.runner import (
     with_model,
 )
 from tariffsim.scenarios.schema import CompareTo, MeasureChanges, Scenario, TradeCostShock
+from tariffsim.scenarios.untrusted import (
+    MAX_SCENARIO_CHARS,
+    check_untrusted,
+    scenario_from_untrusted_text,
+)
 
 __all__ = [
+    "MAX_SCENARIO_CHARS",
     "CompareTo",
     "MeasureChanges",
     "Scenario",
@@ -34,6 +40,7 @@ __all__ = [
     "TradeCostShock",
     "baseline_label",
     "build_timeline",
+    "check_untrusted",
     "list_shipped_scenarios",
     "load_scenario",
     "load_scenario_baseline",
@@ -42,6 +49,7 @@ __all__ = [
     "run_and_store",
     "run_parameters",
     "run_scenario",
+    "scenario_from_untrusted_text",
     "shipped_scenario_text",
     "with_model",
 ]

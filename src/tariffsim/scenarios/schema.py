@@ -214,6 +214,8 @@ class Scenario(_Strict):
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ScenarioError(f"file {source}: not valid TOML: {exc}") from None
+        except RecursionError:
+            raise ScenarioError(f"file {source}: not valid TOML: nested too deeply") from None
         for reserved in ("source", "text"):
             if reserved in data:
                 raise ScenarioError(f"file {source}: field {reserved}: unknown key (reserved)")

@@ -330,6 +330,20 @@ class ResultsStore:
         with self._connect() as con:
             return _resolve(con, run_id, self.path)
 
+    def scenario_text(self, name_or_id: str) -> str | None:
+        """Scenario text of the newest run whose full id or scenario name is ``name_or_id``.
+
+        The lookup is an exact match (no prefix, no pattern), so a request can name only runs
+        that this store holds; None when there is none.
+        """
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT scenario_toml FROM runs WHERE run_id = ? OR scenario_name = ? "
+                "ORDER BY created_at DESC LIMIT 1",
+                [name_or_id, name_or_id],
+            ).fetchone()
+        return None if row is None else str(row[0])
+
     def list_runs(self, *, kind: str | None = None) -> pd.DataFrame:
         """Stored runs, newest first (without the scenario text)."""
         cols = ", ".join(_LIST_COLUMNS)
