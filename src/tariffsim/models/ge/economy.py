@@ -132,6 +132,8 @@ class Equilibrium:
         iterations: outer (wage) iterations used.
         max_residual: max_n |equation 5 excess| / world value added at the solution.
         converged: whether ``max_residual`` ≤ the tolerance.
+        price_steps: inner cost-price steps (equations 1-2) over the whole solve.
+        expenditure_steps: expenditure-system steps (equation 4) over the whole solve.
     """
 
     w_hat: FloatArray
@@ -144,3 +146,5 @@ class Equilibrium:
     iterations: int
     max_residual: float
     converged: bool
+    price_steps: int = 0
+    expenditure_steps: int = 0

@@ -29,11 +29,14 @@ __all__ = [
     "log_kappa_hat",
     "log_shares",
     "price_index",
+    "price_index_weighted",
+    "price_weights",
     "revenue_shares",
     "sales_shares",
     "tariff_revenue",
     "trade_balance_excess",
     "trade_shares",
+    "trade_shares_weighted",
 ]
 
 Array = Any
@@ -57,9 +60,9 @@ def log_shares(xp: Any, pi: Array) -> Array:
 def input_cost(xp: Any, log_w: Array, log_p: Array, gamma_va: Array, gamma_io: Array) -> Array:
     """Equation 1, the cost of the input bundle.
 
-    ln ĉ_n^j = γ_n^j ln ŵ_n + Σ_k γ_n^{k,j} ln P̂_n^k.
+    ln ĉ_n^j = γ_n^j ln ŵ_n + Σ_k γ_n^{k,j} ln P̂_n^k (the sum a batched matrix product).
     """
-    return gamma_va * log_w[:, None] + xp.einsum("nkj,nk->nj", gamma_io, log_p)
+    return gamma_va * log_w[:, None] + xp.matmul(log_p[:, None, :], gamma_io)[:, 0, :]
 
 
 def log_base_terms(xp: Any, log_pi: Array, log_kappa: Array, theta: Array) -> Array:
@@ -83,12 +86,70 @@ def price_index(xp: Any, log_base: Array, log_c: Array, theta: Array) -> Array:
     return xp.where(finite, -(m_safe + log_s) / theta[None, :], 0.0)
 
 
+def price_weights(xp: Any, log_base: Array) -> tuple[Array, Array, Array]:
+    """The fixed part of equation 2, computed once per solve: scaled weights π κ̂^{−θ}.
+
+    Returns ``(weights, log_scale, bought)``: ``weights`` [j, n, i] (sector first, so the sum
+    over exporters is a batched matrix-vector product) = exp(``log_base`` − ``log_scale``),
+    each (n, j) row scaled so its largest entry is 1; ``log_scale`` [n, j] the row maxima;
+    ``bought`` [n, j] whether n buys any of sector j. Rows of sectors n does not buy are all
+    ones (their price index is set to 1 anyway), which keeps every row sum positive.
+    """
+    m = xp.max(log_base, axis=1)
+    bought = xp.isfinite(m)
+    log_scale = xp.where(bought, m, 0.0)
+    weights = xp.where(bought[:, None, :], xp.exp(log_base - log_scale[:, None, :]), 1.0)
+    return xp.transpose(weights, (2, 0, 1)), log_scale, bought
+
+
+def price_index_weighted(
+    xp: Any, weights: Array, log_scale: Array, bought: Array, log_c: Array, theta: Array
+) -> Array:
+    """Equation 2 from the :func:`price_weights` of a solve: the same ln P̂ as :func:`price_index`.
+
+    Σ_i π_ni^j (κ̂_ni^j ĉ_i^j)^{−θ^j} = e^{s_n^j + m^j} Σ_i weights[j, n, i] e^{−θ^j ln ĉ_i^j − m^j},
+    with s = ``log_scale`` and m^j = max_i(−θ^j ln ĉ_i^j): one exponential per (i, j) instead
+    of one per (n, i, j), and the exporter sum a matrix product. Both factors are at most 1 and
+    each row has a 1 in its weights, so the sum neither overflows nor (short of a cost spread
+    of e^{700/θ} across exporters, which the solver checks for) underflows.
+    """
+    e = -theta[None, :] * log_c
+    e_max = xp.max(e, axis=0)
+    scaled = xp.exp(e - e_max[None, :])
+    total = xp.matmul(weights, xp.transpose(scaled)[:, :, None])[:, :, 0]
+    log_total = xp.log(xp.transpose(total))
+    return xp.where(bought, -(log_scale + e_max[None, :] + log_total) / theta[None, :], 0.0)
+
+
 def trade_shares(xp: Any, log_base: Array, log_c: Array, log_p: Array, theta: Array) -> Array:
     """Equation 3, the new expenditure shares.
 
     π'_ni^j = π_ni^j (κ̂_ni^j ĉ_i^j / P̂_n^j)^{−θ^j}; zero shares stay exactly zero.
     """
     return xp.exp(log_base - theta[None, None, :] * (log_c[None, :, :] - log_p[:, None, :]))
+
+
+def trade_shares_weighted(
+    xp: Any,
+    weights: Array,
+    log_scale: Array,
+    bought: Array,
+    log_c: Array,
+    log_p: Array,
+    theta: Array,
+) -> Array:
+    """Equation 3 from the :func:`price_weights` of a solve: the same π' as :func:`trade_shares`.
+
+    π'_ni^j = weights[j, n, i] · e^{−θ^j ln ĉ_i^j − m^j} · e^{s_n^j + m^j + θ^j ln P̂_n^j}, the
+    factors of :func:`price_index_weighted` (the last one is about 1 / the scaled row sum):
+    exponentials per (i, j) and (n, j) only. Returned [n, i, j]; zero shares stay zero.
+    """
+    e = -theta[None, :] * log_c
+    e_max = xp.max(e, axis=0)
+    scaled = xp.exp(e - e_max[None, :])
+    row = xp.where(bought, xp.exp(log_scale + e_max[None, :] + theta[None, :] * log_p), 0.0)
+    shares = weights * xp.transpose(scaled)[:, None, :] * xp.transpose(row)[:, :, None]
+    return xp.transpose(shares, (1, 2, 0))
 
 
 def sales_shares(xp: Any, pi: Array, tau: Array) -> Array:
@@ -143,7 +204,7 @@ def expenditure_update(
     """
     y = gross_output(xp, sales_share, expenditure)
     i_n = income(xp, wage_bill, tariff_revenue(xp, revenue_share, expenditure), deficit)
-    return xp.einsum("njk,nk->nj", gamma_io, y) + alpha * i_n[:, None]
+    return xp.matmul(gamma_io, y[:, :, None])[:, :, 0] + alpha * i_n[:, None]
 
 
 def expenditure_matrix(

@@ -8,7 +8,12 @@ Algorithm (CP 2015, appendix; DESIGN.md):
   ln ŵ_n ← ln ŵ_n + ψ ln(1 − Z_n / (ŵ_n w_n L_n)), i.e. toward labour demand / wage bill
   (ψ = 1 is the labour-market fixed point), accelerated by Anderson mixing of the last few
   steps; then renormalise so world value added is the numeraire, Σ_n ŵ_n w_n L_n = Σ_n w_n L_n;
-* inner fixed point on (ĉ, P̂) given ŵ (equations 1-2), warm-started from the last outer step;
+* inner fixed point on (ĉ, P̂) given ŵ (equations 1-2), warm-started from the last outer step.
+  The part of the price index fixed for the solve, π κ̂^{−θ}, is exponentiated once per solve
+  (:func:`~tariffsim.models.ge.equations.price_weights`), so each inner step costs one
+  exponential per (exporter, sector) and two batched matrix products (``kernels="fast"``);
+  ``kernels="reference"`` evaluates the log-sum-exp over every (n, i, j) cell each step, as
+  the equations are written. Both take the same steps to the same answer (tests: 1e-12);
 * the expenditure system (equation 4) is linear in X' given ŵ and π': ``linear_solver="direct"``
   solves (I − A) X' = b densely (size NJ), ``"iterative"`` iterates X ← A X + b from the
   previous X' (A has spectral radius below one: intermediate shares plus tariff revenue shares
@@ -31,10 +36,11 @@ from tariffsim.errors import SolverConvergenceError
 from tariffsim.models.ge import equations as eq
 from tariffsim.models.ge.economy import Economy, Equilibrium
 
-__all__ = ["LinearSolver", "SolverOptions", "find_equilibrium"]
+__all__ = ["Kernels", "LinearSolver", "SolverOptions", "find_equilibrium"]
 
 FloatArray = npt.NDArray[np.float64]
 LinearSolver = Literal["direct", "iterative"]
+Kernels = Literal["fast", "reference"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,8 @@ class SolverOptions:
         inner_max_iter: maximum inner iterations per outer step.
         linear_solver: ``"direct"`` or ``"iterative"`` for equation 4.
         anderson: memory of Anderson acceleration of the wage loop (0 = plain damped steps).
+        kernels: ``"fast"`` (price weights once per solve, matrix products) or
+            ``"reference"`` (every formula as written); same iterations, same answers.
     """
 
     tol: float = 1e-11
@@ -58,6 +66,7 @@ class SolverOptions:
     inner_max_iter: int = 5000
     linear_solver: LinearSolver = "iterative"
     anderson: int = 5
+    kernels: Kernels = "fast"
 
     def __post_init__(self) -> None:
         if not 0.0 < self.damping <= 1.0:
@@ -74,6 +83,8 @@ class SolverOptions:
             raise ValueError(
                 f"linear_solver must be 'direct' or 'iterative', got {self.linear_solver!r}"
             )
+        if self.kernels not in ("fast", "reference"):
+            raise ValueError(f"kernels must be 'fast' or 'reference', got {self.kernels!r}")
 
 
 class _Anderson:
@@ -129,23 +140,71 @@ def _log_wage_step(excess: FloatArray, wage_bill: FloatArray) -> FloatArray:
     return result
 
 
+class _Prices:
+    """Equations 2 and 3 for one solve's fixed shock ``log_base`` (ln π − θ ln κ̂).
+
+    With ``kernels="fast"`` the fixed part π κ̂^{−θ} is exponentiated once here
+    (:func:`~tariffsim.models.ge.equations.price_weights`); each call then costs exponentials
+    per (i, j) and (n, j) and a matrix product. Where the scaled sums would underflow or
+    overflow (cost changes spread by more than e^{700/θ}) a call falls back to the reference
+    formula, which is what ``kernels="reference"`` uses throughout.
+    """
+
+    def __init__(self, log_base: FloatArray, theta: FloatArray, kernels: Kernels) -> None:
+        self.log_base = log_base
+        self.theta = theta
+        self.fast = kernels == "fast"
+        if self.fast:
+            weights, self.log_scale, self.bought = eq.price_weights(np, log_base)
+            self.weights = np.ascontiguousarray(weights)  # [j, n, i]: one matmul per call
+
+    def index(self, log_c: FloatArray) -> FloatArray:
+        """ln P̂ [n, j] given ln ĉ (equation 2)."""
+        if self.fast:
+            with np.errstate(divide="ignore", over="ignore", invalid="ignore"):  # checked next
+                log_p: FloatArray = eq.price_index_weighted(
+                    np, self.weights, self.log_scale, self.bought, log_c, self.theta
+                )
+            if np.isfinite(np.sum(log_p)):
+                return log_p
+        result: FloatArray = eq.price_index(np, self.log_base, log_c, self.theta)
+        return result
+
+    def shares(self, log_c: FloatArray, log_p: FloatArray) -> FloatArray:
+        """π' [n, i, j] given ln ĉ and ln P̂ (equation 3)."""
+        if self.fast:
+            with np.errstate(over="ignore", invalid="ignore"):  # checked next
+                pi: FloatArray = np.ascontiguousarray(
+                    eq.trade_shares_weighted(
+                        np, self.weights, self.log_scale, self.bought, log_c, log_p, self.theta
+                    )
+                )
+            if np.isfinite(np.sum(pi)):
+                return pi
+        result: FloatArray = eq.trade_shares(np, self.log_base, log_c, log_p, self.theta)
+        return result
+
+
 def _costs_and_prices(
     econ: Economy,
-    log_base: FloatArray,
+    prices: _Prices,
     log_w: FloatArray,
     log_p: FloatArray,
     tol: float,
     opts: SolverOptions,
-) -> tuple[FloatArray, FloatArray]:
-    """Solve equations 1-2 for (ln ĉ, ln P̂) given ln ŵ, starting from ``log_p``."""
+) -> tuple[FloatArray, FloatArray, int]:
+    """Solve equations 1-2 for (ln ĉ, ln P̂) given ln ŵ, starting from ``log_p``.
+
+    Returns ln ĉ, ln P̂ and the number of price steps taken.
+    """
     step = np.inf
-    for _ in range(opts.inner_max_iter):
+    for k in range(opts.inner_max_iter):
         log_c = eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io)
-        log_p_next = eq.price_index(np, log_base, log_c, econ.theta)
+        log_p_next = prices.index(log_c)
         step = float(np.max(np.abs(log_p_next - log_p)))
         log_p = log_p_next
         if step <= tol:
-            return eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io), log_p
+            return eq.input_cost(np, log_w, log_p, econ.gamma_va, econ.gamma_io), log_p, k + 1
     raise SolverConvergenceError(
         "cost-price fixed point (equations 1-2) did not converge",
         iterations=opts.inner_max_iter,
@@ -162,10 +221,11 @@ def _expenditure(
     deficit: FloatArray,
     tol: float,
     opts: SolverOptions,
-) -> FloatArray:
+) -> tuple[FloatArray, int]:
     """Solve the linear expenditure system (equation 4) for X' given π' and ŵ w L.
 
     ``tol`` bounds the last step max |ΔX| relative to world value added (iterative solver).
+    Returns X' and the number of steps (1 for the direct solve).
     """
     n_regions, n_sectors = econ.alpha.shape
     if opts.linear_solver == "direct":
@@ -173,18 +233,18 @@ def _expenditure(
         size = n_regions * n_sectors
         b = econ.alpha * (wage_bill + deficit)[:, None]
         x: FloatArray = np.linalg.solve(np.eye(size) - a.reshape(size, size), b.reshape(size))
-        return x.reshape(n_regions, n_sectors)
+        return x.reshape(n_regions, n_sectors), 1
     world = float(econ.wage_bill.sum())
     x = x_start
     step = np.inf
-    for _ in range(opts.inner_max_iter):
+    for k in range(opts.inner_max_iter):
         x_next = eq.expenditure_update(
             np, sales_share, revenue_share, x, wage_bill, deficit, econ.gamma_io, econ.alpha
         )
         step = float(np.max(np.abs(x_next - x))) / world
         x = x_next
         if step <= tol:
-            return x
+            return x, k + 1
     raise SolverConvergenceError(
         "expenditure system (equation 4) did not converge by iteration",
         iterations=opts.inner_max_iter,
@@ -222,6 +282,8 @@ def find_equilibrium(
     wl = econ.wage_bill
     world = float(wl.sum())
     log_base = eq.log_base_terms(np, eq.log_shares(np, econ.pi), log_kappa, econ.theta)
+    prices = _Prices(log_base, econ.theta, opts.kernels)
+    price_steps = expenditure_steps = 0
     log_w = np.zeros_like(wl)
     log_p = np.zeros_like(econ.alpha)
     x = econ.expenditure
@@ -236,11 +298,13 @@ def find_equilibrium(
         inner_tol, x_tol = max(opts.inner_tol, loose), max(opts.tol / 100.0, loose)
         exact = inner_tol == opts.inner_tol and x_tol == opts.tol / 100.0
         w_hat = np.exp(log_w)
-        log_c, log_p = _costs_and_prices(econ, log_base, log_w, log_p, inner_tol, opts)
-        pi_new = eq.trade_shares(np, log_base, log_c, log_p, econ.theta)
+        log_c, log_p, steps = _costs_and_prices(econ, prices, log_w, log_p, inner_tol, opts)
+        price_steps += steps
+        pi_new = prices.shares(log_c, log_p)
         sales = eq.sales_shares(np, pi_new, tau_new)
         revenue = eq.revenue_shares(np, pi_new, tau_new)
-        x = _expenditure(econ, sales, revenue, x, w_hat * wl, deficit_new, x_tol, opts)
+        x, steps = _expenditure(econ, sales, revenue, x, w_hat * wl, deficit_new, x_tol, opts)
+        expenditure_steps += steps
         excess = eq.trade_balance_excess(np, sales, x, deficit_new)
         residual = float(np.max(np.abs(excess))) / world
         if residual <= opts.tol and not exact:
@@ -258,6 +322,8 @@ def find_equilibrium(
                 iterations=updates,
                 max_residual=residual,
                 converged=True,
+                price_steps=price_steps,
+                expenditure_steps=expenditure_steps,
             )
         if updates == opts.max_iter:
             break
