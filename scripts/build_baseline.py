@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -999,9 +1001,109 @@ def write_npz(path: Path, b: Built) -> None:
     np.savez_compressed(path, **payload)
 
 
+def _sibling(name: str) -> Any:
+    """A module from a sibling script in scripts/ (not an installed package)."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_na2024(shared: Path, wiod: Built) -> Built:
+    """The na2024 baseline: wiod2011 re-calibrated to 2024 targets (scripts/build_na2024.py)."""
+    na2024 = _sibling("build_na2024")
+    arrays, info = na2024.build_arrays(shared, wiod.arrays, wiod.regions, wiod.sectors)
+    b = Built(
+        name="na2024",
+        year=2024,
+        regions=wiod.regions,
+        sectors=wiod.sectors,
+        arrays=arrays,
+    )
+    identities = check_flows(b)
+    b.manifest = {
+        "title": "WIOD 2011 structure re-calibrated to 2024 trade, GDP and balances (exact "
+        "equilibrium)",
+        "year": 2024,
+        "units": "USD millions, current prices (2024 targets; structure of WIOD 2011)",
+        "regions": len(wiod.regions),
+        "sectors": len(wiod.sectors),
+        "citation": "Structure: Timmer et al. (2015), WIOD 2013 release, table 2011 (see "
+        "wiod2011). Method: Bacharach, M. (1970), Biproportional Matrices and Input-Output "
+        "Change, Cambridge UP; Golan, A., Judge, G. and Robinson, S. (1994), Recovering "
+        "Information from Incomplete or Partial Multisectoral Economic Data, Review of "
+        "Economics and Statistics 76(3): 541-549; Robinson, S., Cattaneo, A. and El-Said, M. "
+        "(2001), Updating and Estimating a Social Accounting Matrix Using Cross Entropy "
+        "Methods, Economic Systems Research 13(1): 47-64.",
+        "license": "as wiod2011 (cite Timmer et al. 2015); targets: Budget Lab at Yale "
+        "Tariff-Model (no licence file in the repository), World Bank WDI (CC BY 4.0), "
+        "U.S. Census Bureau (public domain)",
+        "source": SOURCES["wiod"],
+        "target_sources": {
+            "us_imports": _sibling("build_na2024").BUDGETLAB_SOURCE,
+            "macro": {
+                "file": "tariffsim/data/macro_2024.toml",
+                "note": "2024 GDP (World Bank WDI and others, each entry with its source) and "
+                "goods-and-services balances (WDI), retrieved 2026-12-02",
+            },
+            "north_america": {
+                "file": "tariffsim/data/reference_2024.toml",
+                "note": "U.S. exports to Canada and Mexico (U.S. Census Bureau 2024), "
+                "Canada-Mexico two-way trade (C$56B = US$40.5B, Canadian officials 2025)",
+            },
+        },
+        "steps": [
+            "Start: the wiod2011 baseline as built above (41 regions x 35 sectors, its tariffs, "
+            "theta and tradable flags, all kept unchanged).",
+            "Targets (USD millions, 2024): (a) U.S. imports by Budget Lab partner group (China, "
+            "Canada, Mexico, United Kingdom, Japan, EU-27 = WIOD's 2011 EU members without GBR, "
+            "other = Budget Lab's row + ftrow, which WIOD regions cannot separate) and WIOD "
+            "sector: the 45 GTAP sectors of gtap_baseline_import_baseline_dollars.csv summed by "
+            "maps/gtap_to_wiod.csv (goods c1-c16 and UTIL for electricity); (b) U.S. goods "
+            "exports to Canada and to Mexico and Canada-Mexico two-way goods trade "
+            "(reference_2024.toml); (c) GDP of the seven na7 regions, as value added at 2011 "
+            "value-added shares plus tariff revenue (macro_2024.toml; ROW = world minus the "
+            "others); (d) trade deficits (goods and services) of USA, CAN, CHN (WDI); MEX, JPN "
+            "and EU keep their 2011 deficit-to-GDP ratio, ROW is the residual.",
+            "Canada and Mexico HTS10 import values (tariff-rate-tracker usmca_product_shares_"
+            "YYYY_MM.csv) are monthly 2025 figures, i.e. after the tariffs studied here, and the "
+            "2024 annual file carries only USMCA claim shares, no values; they are therefore not "
+            "used. The Budget Lab file's 2024 totals for Canada (US$392.5B) and Mexico "
+            "(US$491.6B) are below the Census general-imports figures of reference_2024.toml "
+            "(413.0, 505.9): the Budget Lab file is the target, the Census figures are shown "
+            "beside it by `tariffsim data show na2024`.",
+            "Trade: T = argmin sum T log(T/T0) - T subject to the linear targets (cross-entropy "
+            "RAS: Bacharach 1970; Golan, Judge and Robinson 1994; Robinson, Cattaneo and "
+            "El-Said 2001), solved by Newton's method on the dual, T = T0 exp(A'lambda); prior "
+            "T0 = 2011 trade x sqrt(g_buyer g_seller), g = a region's 2024/2011 nominal GDP "
+            "ratio (na7). Zero 2011 cells stay zero; every target is met to solver precision.",
+            "Input-output and final demand: per region, the 2011 matrix [intermediate | final] "
+            "RAS-balanced (Stone 1961) to 2024 tariff-inclusive expenditure by sector (rows) and "
+            "to input totals (1 - 2011 value-added share) x 2024 gross output (columns; the "
+            "final column takes the rest, = VA + tariff revenue + D). Final demand = expenditure "
+            "- intermediate use and value added = output - inputs, exactly, so the identities "
+            "hold to rounding and the baseline is an exact equilibrium of the model.",
+            "Exact (to solver precision): every U.S. import cell of (a) that has a 2011 flow, "
+            "(b), (c), (d). Still 2011: IO coefficients and value-added shares (up to the RAS), "
+            "final-demand patterns, the split of each target across member countries and of "
+            "non-targeted flows across sectors, services trade apart from the totals, trade "
+            "among non-U.S. partners other than Canada-Mexico. Tariffs: 2025 U.S. MFN and CP "
+            "2005 rates as in wiod2011.",
+        ],
+        "calibration": info,
+        "identities_relative_error": {k: _round_sig(v) for k, v in identities.items()},
+    }
+    return b
+
+
 def build_all(shared: Path, out: Path) -> list[Built]:
-    """Build both baselines into ``out`` (``out/baselines/*.npz`` and ``out/manifest.toml``)."""
-    built = [build_cp1993(shared), build_wiod2011(shared)]
+    """Build the baselines into ``out`` (``out/baselines/*.npz`` and ``out/manifest.toml``)."""
+    wiod = build_wiod2011(shared)
+    built = [build_cp1993(shared), wiod, build_na2024(shared, wiod)]
     (out / "baselines").mkdir(parents=True, exist_ok=True)
     for b in built:
         write_npz(out / "baselines" / f"{b.name}.npz", b)

@@ -56,17 +56,18 @@ def assert_identities(b: Baseline) -> None:
 
 
 def test_list_baselines_and_manifest() -> None:
-    assert list_baselines() == ["cp1993", "wiod2011"]
+    assert list_baselines() == ["cp1993", "na2024", "wiod2011"]
     m = manifest()["baselines"]
     for name in list_baselines():
         entry = m[name]
         for key in ("file", "year", "units", "citation", "license", "source", "steps"):
             assert entry[key], (name, key)
-        assert len(entry["steps"]) >= 8
+        assert len(entry["steps"]) >= (6 if name == "na2024" else 8)
     assert m["cp1993"]["year"] == 1993 and m["wiod2011"]["year"] == 2011
+    assert m["na2024"]["year"] == 2024
 
 
-@pytest.mark.parametrize("name", ["cp1993", "wiod2011"])
+@pytest.mark.parametrize("name", ["cp1993", "wiod2011", "na2024"])
 @pytest.mark.parametrize(("regions", "sectors"), AGGREGATIONS)
 def test_identities_every_shipped_aggregation(
     name: str, regions: str | None, sectors: str | None
@@ -95,7 +96,7 @@ def test_na7_na19_labels_keep_the_seed_sectors_visible() -> None:
     assert b.sector_map["LEATHER"] == "TEXTILES"
 
 
-@pytest.mark.parametrize("name", ["cp1993", "wiod2011"])
+@pytest.mark.parametrize("name", ["cp1993", "wiod2011", "na2024"])
 def test_aggregation_preserves_totals_and_tariff_revenue(name: str) -> None:
     native = load_baseline(name)
     agg = load_baseline(name, regions="na7", sectors="na19")
@@ -189,7 +190,7 @@ def test_map_errors_name_the_file_and_code(tmp_path: Path) -> None:
 
 
 def test_unknown_baseline_names_allowed() -> None:
-    with pytest.raises(DataValidationError, match="allowed: cp1993, wiod2011"):
+    with pytest.raises(DataValidationError, match="allowed: cp1993, na2024, wiod2011"):
         load_baseline("wiod2099")
 
 

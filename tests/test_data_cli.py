@@ -20,8 +20,8 @@ def invoke(*args: str) -> str:
 
 def test_list_json_and_table() -> None:
     rows = json.loads(invoke("list", "--json"))
-    assert [r["name"] for r in rows] == ["cp1993", "wiod2011"]
-    assert {r["year"] for r in rows} == {1993, 2011}
+    assert [r["name"] for r in rows] == ["cp1993", "na2024", "wiod2011"]
+    assert {r["year"] for r in rows} == {1993, 2011, 2024}
     assert "wiod2011" in invoke("list")
 
 
@@ -57,6 +57,19 @@ def test_show_prints_the_vintage_gap() -> None:
     assert gap["us_imports_from_can"]["baseline_usd_bn"] == pytest.approx(275.0, abs=0.05)
     text = invoke("show", "wiod2011")
     assert "vintage gap" in text and "Canada-Mexico two-way trade" in text and "C$56B" in text
+    assert "2024 targets" not in text
+
+
+def test_show_na2024_prints_the_targets_beside_the_baseline() -> None:
+    text = invoke("show", "na2024")
+    assert "2024 targets vs na2024" in text and "GDP USA" in text and "29,184.9" in text
+    assert "target (exact)" in text and "check, not a target" in text
+    out = json.loads(invoke("show", "na2024", "--json"))
+    targets = out["targets_2024"]
+    assert any(t["kind"] == "us_imports_cell" for t in targets)
+    assert all(abs(t["rel_diff"]) < 0.01 for t in targets if t["exact"])
+    gap = {g["flow"]: g for g in out["north_america_goods_trade_usd_bn"]}
+    assert gap["us_exports_to_can"]["baseline_usd_bn"] == pytest.approx(349.0, rel=1e-9)
 
 
 @pytest.mark.parametrize("command", ["regions", "sectors", "provenance", "show"])

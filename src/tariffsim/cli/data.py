@@ -18,6 +18,8 @@ from rich.table import Table
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit
 from tariffsim.cli.main import app
 from tariffsim.data import (
+    CALIBRATED,
+    calibration_targets,
     country_summary,
     list_baselines,
     load_baseline,
@@ -160,16 +162,18 @@ def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
         b = load_baseline(name, regions="na4")
         summary = country_summary(b)
         gap = vintage_gap(name)
+        targets = calibration_targets(name, cells=True) if name in CALIBRATED else None
     if as_json:
-        emit_json(
-            {
-                "baseline": name,
-                "year": b.year,
-                "units": b.units,
-                "countries": summary.to_dict(orient="records"),
-                "north_america_goods_trade_usd_bn": gap.to_dict(orient="records"),
-            }
-        )
+        out: dict[str, Any] = {
+            "baseline": name,
+            "year": b.year,
+            "units": b.units,
+            "countries": summary.to_dict(orient="records"),
+            "north_america_goods_trade_usd_bn": gap.to_dict(orient="records"),
+        }
+        if targets is not None:
+            out["targets_2024"] = targets.to_dict(orient="records")
+        emit_json(out)
         return
     console = Console()
     scale = 1e-3 if b.units.startswith("USD millions") else 1.0
@@ -199,5 +203,31 @@ def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
         "2024: U.S. Census Bureau goods trade by country; Canada-Mexico C$56B = US$40.5B "
         "(Canadian officials, per the seed article). Baseline: tradable sectors at pre-tariff "
         "prices.",
+        highlight=False,
+    )
+    if targets is not None:
+        _print_targets(console, name, targets)
+
+
+def _print_targets(console: Console, name: str, targets: Any) -> None:
+    """The 2024 calibration targets beside the baseline's values (cells summarised)."""
+    t3 = Table(title=f"2024 targets vs {name}, USD billions (GDP = value added + tariff revenue)")
+    for col in ("target", "2024", name, "diff %", "role"):
+        t3.add_column(col, justify="left" if col in ("target", "role") else "right")
+    for rec in targets[targets["kind"] != "us_imports_cell"].to_dict(orient="records"):
+        t3.add_row(
+            rec["label"],
+            f"{rec['target_usd_bn']:,.1f}",
+            f"{rec['baseline_usd_bn']:,.1f}",
+            f"{100 * rec['rel_diff']:+.4f}",
+            "target (exact)" if rec["exact"] else "check, not a target",
+        )
+    console.print(t3)
+    cells = targets[targets["kind"] == "us_imports_cell"]
+    worst = float(cells["rel_diff"].abs().max()) if len(cells) else 0.0
+    console.print(
+        f"{len(cells)} U.S. import cells (partner group x sector) are targets too; largest "
+        f"difference {100 * worst:.2e}%. Sources: `tariffsim data provenance {name}`, "
+        "macro_2024.toml and reference_2024.toml in the package.",
         highlight=False,
     )

@@ -1,11 +1,14 @@
 """Embedded baselines: loading, aggregation through mapping files, validation, provenance.
 
-Two real baselines ship inside the package (built by ``scripts/build_baseline.py`` from the raw
+Three baselines ship inside the package (built by ``scripts/build_baseline.py`` from the raw
 public files; provenance in ``manifest.toml``):
 
-* ``wiod2011`` (default): WIOD 2013-release world input-output table for 2011, 41 regions x 35
-  industries, with 2025 U.S. MFN tariffs net of FTA preference use and Caliendo-Parro 2005
-  tariffs for other pairs;
+* ``wiod2011`` (default of :func:`load_baseline`): WIOD 2013-release world input-output table for
+  2011, 41 regions x 35 industries, with 2025 U.S. MFN tariffs net of FTA preference use and
+  Caliendo-Parro 2005 tariffs for other pairs;
+* ``na2024``: the wiod2011 structure re-calibrated to 2024 U.S. imports by partner and sector,
+  North American trade, GDP and trade balances, as an exact equilibrium
+  (:func:`calibration_targets` sets each target beside the baseline's value);
 * ``cp1993``: Caliendo & Parro (2015) 1993 data, 31 regions x 40 sectors, re-solved as an exact
   equilibrium of their model, with the 2005 tariffs from :func:`load_cp_tariffs`.
 
@@ -30,21 +33,25 @@ from tariffsim.data._load import (
     manifest,
 )
 from tariffsim.data._summary import country_summary, reference_2024, vintage_gap
+from tariffsim.data._targets import CALIBRATED, calibration_targets, macro_2024
 from tariffsim.data._validate import TOLERANCE, validate
 from tariffsim.data.baseline import Baseline
 
 __all__ = [
+    "CALIBRATED",
     "REQUIRED_FIELDS",
     "TOLERANCE",
     "Baseline",
     "aggregate",
     "aggregate_tariff",
+    "calibration_targets",
     "country_summary",
     "elasticities",
     "list_baselines",
     "load_baseline",
     "load_baseline_file",
     "load_cp_tariffs",
+    "macro_2024",
     "manifest",
     "read_map",
     "reference_2024",

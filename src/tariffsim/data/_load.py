@@ -103,7 +103,7 @@ def _expected_labels(name: str) -> tuple[tuple[str, ...], tuple[str, ...]] | Non
         row["code"]
         for row in csv.DictReader(maps.joinpath("regions_na7.csv").read_text().splitlines())
     )
-    if name == "wiod2011":
+    if name in ("wiod2011", "na2024"):
         rows = csv.DictReader(maps.joinpath("sectors_wiod.csv").read_text().splitlines())
         return known_regions, tuple(r["code"] for r in rows)
     if name == "cp1993":
