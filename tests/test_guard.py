@@ -29,6 +29,10 @@ def _result(**country: list[float]) -> ModelResult:
 def test_plausible_result_passes_unchanged() -> None:
     res = _result(welfare_pct=[-0.3, MAX_ABS_WELFARE_PCT], price_index_pct=[2.0, -99.0])
     assert check_plausible(res) is res
+    # real GDP not computed at all (PE) is NaN everywhere and passes; one NaN does not
+    assert check_plausible(_result(real_gdp_pct=[math.nan, math.nan]))
+    with pytest.raises(ImplausibleResultError, match="MEX real_gdp_pct = nan"):
+        check_plausible(_result(real_gdp_pct=[0.1, math.nan]))
 
 
 @pytest.mark.parametrize(

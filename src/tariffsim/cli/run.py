@@ -54,15 +54,18 @@ _err = Console(stderr=True)
 
 #: Columns of the region table and of the trade-changes table, shown under
 #: :data:`tariffsim.report.COLUMN_LABELS` (the reports' headings).
-_SUMMARY_COLUMNS = ("region", "welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct",
-                    "imports_pct", "tariff_revenue_base", "tariff_revenue_new")  # fmt: skip
+_SUMMARY_COLUMNS = ("region", "welfare_pct", "real_wage_pct", "real_gdp_pct", "cpi_pct",
+                    "exports_pct", "imports_pct", "tariff_revenue_change")  # fmt: skip
+_PEOPLE_COLUMNS = ("region", "household_cost", "household_currency", "household_cost_total",
+                   "jobs_reallocated", "largest_job_loss")  # fmt: skip
 _FLOW_COLUMNS = ("exporter", "importer", "sector", "value_base", "value_new", "change_pct")
 
 #: Models a run can be solved with (``--model``).
 _MODELS = ("ge", "pe")
 
 #: Level columns (USD millions) are shown without decimals; percent columns with ``digits``.
-_LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "value_base", "value_new"}
+_LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "tariff_revenue_change", "value_base",
+           "value_new", "household_cost", "household_cost_total", "jobs_reallocated"}  # fmt: skip
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], title: str, digits: int = 3) -> Table:
@@ -102,7 +105,7 @@ def _store(path: Path | None) -> ResultsStore:
 
 
 def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) -> None:
-    from tariffsim.report import country_summary, headline, top_sector_effects
+    from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
 
     note = " (reused stored run)" if reused else ""
     summary = _table(
@@ -114,6 +117,16 @@ def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) ->
         "Largest trade changes in North America",
     )
     _out.print(summary)
+    people = people_summary(result)
+    if not people.empty:
+        cols = [c for c in _PEOPLE_COLUMNS if c in people.columns]
+        _out.print(
+            _table(
+                people,
+                _headings(cols),
+                "Households (consumer prices x household spending) and jobs by sector",
+            )
+        )
     _out.print(flows)
     _out.print(headline(result), highlight=False, markup=False)
 
@@ -125,7 +138,7 @@ def _print_outcome(scenario: Scenario, outcome: StoredOutcome) -> None:
 
 
 def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any]:
-    from tariffsim.report import country_summary, headline, top_sector_effects
+    from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
 
     result = outcome.result
     return {
@@ -138,6 +151,7 @@ def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any
         "seconds": outcome.seconds,
         "headline": headline(result),
         "country": records(country_summary(result)),
+        "households_and_jobs": records(people_summary(result)),
         "top_trade_changes": records(top_sector_effects(result, n=8)),
         "diagnostics": result.diagnostics,
     }

@@ -32,7 +32,7 @@ __all__ = ["montecarlo", "sweep"]
 _HEADLINE = (
     ("welfare_pct", "Welfare %"),
     ("real_wage_pct", "Real wage %"),
-    ("price_index_pct", "CPI %"),
+    ("price_index_pct", "Prices vs world VA %"),
     ("exports_pct", "Exports %"),
     ("imports_pct", "Imports %"),
 )

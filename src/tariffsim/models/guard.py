@@ -4,7 +4,8 @@ The Caliendo–Parro model solves any shock it is given, but far outside the ran
 policy changes its answers stop meaning anything (a −99% trade-cost shock gives welfare gains
 of thousands of percent). :func:`check_plausible` rejects a result that has
 
-* a NaN or infinite welfare, real-wage or price-index change;
+* a NaN or infinite welfare, real-wage or price-index change (a column that a model does not
+  compute at all, such as real GDP in PE, is NaN in every row and is skipped);
 * a welfare or real-wage change beyond ±:data:`MAX_ABS_WELFARE_PCT` percent;
 * a price index at or below zero (a change of −100% or less).
 
@@ -20,7 +21,13 @@ import math
 from tariffsim.errors import ImplausibleResultError
 from tariffsim.models.result import ModelResult
 
-__all__ = ["MAX_ABS_WELFARE_PCT", "PRICE_COLUMNS", "WELFARE_COLUMNS", "check_plausible"]
+__all__ = [
+    "MAX_ABS_WELFARE_PCT",
+    "NOT_ALWAYS_COMPUTED",
+    "PRICE_COLUMNS",
+    "WELFARE_COLUMNS",
+    "check_plausible",
+]
 
 #: Largest accepted |welfare| and |real wage| change, percent.
 MAX_ABS_WELFARE_PCT = 50.0
@@ -28,6 +35,8 @@ MAX_ABS_WELFARE_PCT = 50.0
 WELFARE_COLUMNS = ("welfare_pct", "real_wage_pct", "real_gdp_pct")
 #: Country columns that are percent changes of a price index, which must stay positive.
 PRICE_COLUMNS = ("price_index_pct", "cpi_pct")
+#: Columns a model may leave uncomputed (NaN in every row); checked only where computed.
+NOT_ALWAYS_COMPUTED = ("real_gdp_pct", "cpi_pct")
 
 
 def check_plausible(result: ModelResult, *, what: str = "result") -> ModelResult:
@@ -42,6 +51,8 @@ def check_plausible(result: ModelResult, *, what: str = "result") -> ModelResult
     for col in (*WELFARE_COLUMNS, *PRICE_COLUMNS):
         if col not in country.columns:
             continue
+        if col in NOT_ALWAYS_COMPUTED and country[col].isna().all():
+            continue  # e.g. real GDP in PE: "not computed", reported as NaN for every region
         for region, value in zip(country["region"], country[col], strict=True):
             v = float(value)
             too_big = col in WELFARE_COLUMNS and abs(v) > MAX_ABS_WELFARE_PCT

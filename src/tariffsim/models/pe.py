@@ -244,6 +244,10 @@ class PEResult:
                 "tot_pct": np.full(n, np.nan),
                 "vot_pct": np.full(n, np.nan),
                 "price_index_pct": 100.0 * (cpi - 1.0),
+                # nominal wages are fixed in PE, so the price index is already in units of
+                # the domestic wage (the GE model's cpi_pct); real GDP is not computed
+                "cpi_pct": 100.0 * (cpi - 1.0),
+                "real_gdp_pct": np.full(n, np.nan),
                 "exports_pct": _pct(exports_new, b.exports),
                 "imports_pct": _pct(imports_new, b.imports),
                 "tariff_revenue_base": b.tariff_revenue,

@@ -22,7 +22,9 @@ FRAME_COLUMNS: dict[str, tuple[str, ...]] = {
         "real_wage_pct",  # ŵ/P̂ − 1, %
         "tot_pct",  # terms-of-trade part of welfare (GE; NaN for PE)
         "vot_pct",  # volume-of-trade part of welfare (GE; NaN for PE)
-        "price_index_pct",  # consumer price index change, %
+        "price_index_pct",  # consumer price index against the model's numeraire, % (GE: world
+        # value added; PE: domestic wage). Optional extras: cpi_pct (consumer prices in units
+        # of the domestic wage), real_gdp_pct (GE), household_cost (scenario runs)
         "exports_pct",
         "imports_pct",
         "tariff_revenue_base",

@@ -48,7 +48,7 @@ _TITLES = {
     "real_wage_pct": "Real wage",
     "exports_pct": "Exports",
     "imports_pct": "Imports",
-    "price_index_pct": "Consumer prices",
+    "price_index_pct": "Prices vs world value added",
 }
 _NAMES = {"CAN": "Canada", "MEX": "Mexico", "USA": "the U.S."}
 

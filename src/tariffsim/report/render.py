@@ -55,6 +55,7 @@ from tariffsim.report.tables import (
     country_summary,
     headline,
     markdown_table,
+    people_summary,
     top_sector_effects,
 )
 
@@ -231,9 +232,23 @@ def _point_sections(
     """Effects by region, trade among Canada, Mexico and the U.S., and the ETR over time."""
     doc.heading("Effects by region", level)
     doc.table(_labelled(country_summary(result)))
-    doc.paragraph("Percent changes; tariff revenue in the baseline's units (USD millions).")
+    doc.paragraph(
+        "Percent changes; tariff revenue in the baseline's units (USD millions). Real GDP is "
+        "value added plus tariff revenue deflated by the consumer price index; CPI (wage "
+        "units) is consumer prices relative to the domestic wage; 'prices vs world VA' is the "
+        "same index against the model's numeraire (world value added) and is not a CPI; cost "
+        "per household is the CPI change times average household spending (local currency)."
+    )
     doc.plotly(welfare_figure(result), "chart-welfare")
     doc.image("welfare", "Welfare by region", lambda p: save_welfare_chart(result, p))
+    people = people_summary(result)
+    if not people.empty:
+        doc.heading("Households and jobs", level)
+        doc.table(_labelled(people))
+        doc.paragraph(
+            "Jobs: each sector's labour share times 2024 employment; 'jobs moved' is the "
+            "number of jobs that change sector (total employment is fixed in the model)."
+        )
     doc.heading("Trade among Canada, Mexico and the U.S.", level)
     doc.table(_labelled(top_sector_effects(result, n=top)))
     doc.plotly(na_trade_figure(result), "chart-na-trade")

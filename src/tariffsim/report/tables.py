@@ -22,6 +22,7 @@ __all__ = [
     "markdown_table",
     "na_trade_by_sector",
     "north_america_first",
+    "people_summary",
     "top_sector_effects",
 ]
 
@@ -34,7 +35,14 @@ NORTH_AMERICA: tuple[str, ...] = ("CAN", "MEX", "USA")
 COLUMN_LABELS: Mapping[str, str] = {
     "welfare_pct": "welfare %",
     "real_wage_pct": "real wage %",
-    "price_index_pct": "CPI %",
+    "price_index_pct": "prices vs world VA %",
+    "cpi_pct": "CPI (wage units) %",
+    "real_gdp_pct": "real GDP %",
+    "household_cost": "cost/hh/yr",
+    "household_currency": "currency",
+    "household_cost_total": "all households",
+    "jobs_reallocated": "jobs moved",
+    "largest_job_loss": "largest job loss",
     "exports_pct": "exports %",
     "imports_pct": "imports %",
     "tariff_revenue_base": "tariff rev. base",
@@ -60,26 +68,73 @@ def north_america_first(regions: Iterable[object]) -> list[str]:
 
 
 def country_summary(result: ModelResult) -> pd.DataFrame:
-    """One row per region: welfare, real wage, CPI, exports, imports (%), tariff revenue.
+    """One row per region: welfare, real wage, real GDP, prices, household cost, trade, revenue.
 
-    ``tariff_revenue_change`` is new minus base revenue in the baseline's units.
+    ``price_index_pct`` is the price index against the model's numeraire (GE: world value
+    added), ``cpi_pct`` consumer prices in units of the domestic wage, ``household_cost`` the
+    annual cost per household in ``household_currency`` (NaN where not computed, e.g. runs
+    stored before these outputs existed). ``tariff_revenue_change`` is new minus base revenue
+    in the baseline's units.
     """
     c = result.country.set_index("region")
     order = north_america_first(c.index)
-    out = c.loc[
-        order,
-        [
+    out = c.reindex(
+        index=order,
+        columns=[
             "welfare_pct",
             "real_wage_pct",
+            "real_gdp_pct",
+            "cpi_pct",
             "price_index_pct",
+            "household_cost",
+            "household_currency",
             "exports_pct",
             "imports_pct",
             "tariff_revenue_base",
             "tariff_revenue_new",
         ],
-    ].copy()
+    ).copy()
+    out["household_currency"] = out["household_currency"].astype(object).fillna("").astype(str)
+    for col in ("real_gdp_pct", "cpi_pct", "household_cost"):
+        out[col] = out[col].astype(float)
     out["tariff_revenue_change"] = out["tariff_revenue_new"] - out["tariff_revenue_base"]
     return out.reset_index()
+
+
+def people_summary(result: ModelResult, regions: Sequence[str] = NORTH_AMERICA) -> pd.DataFrame:
+    """Households and jobs for ``regions`` (those with sourced figures; empty otherwise).
+
+    Columns: ``region``, ``cpi_pct``, ``household_cost`` (per household per year) and
+    ``household_cost_total`` (all households) in ``household_currency``;
+    ``jobs_reallocated`` (jobs that change sector, Σ of the sector gains) and
+    ``largest_job_loss`` (sector and jobs), from the ``employment`` frame when present.
+    """
+    c = result.country.set_index("region")
+    if "household_cost" not in c.columns:
+        return pd.DataFrame(columns=["region", "cpi_pct", "household_cost", "household_currency"])
+    emp = result.frames.get("employment")
+    values = {
+        col: c[col].astype(float).to_dict()
+        for col in ("cpi_pct", "household_cost", "household_cost_total")
+    }
+    currency = c["household_currency"].astype(str).to_dict()
+    rows = []
+    for region in [r for r in regions if r in c.index]:
+        row: dict[str, object] = {"region": region}
+        row.update({col: float(v[region]) for col, v in values.items()})
+        row["household_currency"] = currency[region]
+        if emp is not None and "jobs_change" in emp.columns:
+            mine = emp[emp["region"] == region]
+            change = mine["jobs_change"].astype(float)
+            row["jobs_reallocated"] = float(change.clip(lower=0.0).sum())
+            worst = int(change.to_numpy().argmin())
+            row["largest_job_loss"] = (
+                f"{mine['sector'].iloc[worst]} {change.iloc[worst]:+,.0f}"
+                if np.isfinite(change.iloc[worst])
+                else ""
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def top_sector_effects(
@@ -123,8 +178,8 @@ def compare_results(
     Columns: ``region``, ``metric``, ``<label a>``, ``<label b>``, ``difference``; percent
     metrics are differences in percentage points.
     """
-    metrics = ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct",
-               "tariff_revenue_new")  # fmt: skip
+    metrics = ("welfare_pct", "real_wage_pct", "real_gdp_pct", "cpi_pct", "price_index_pct",
+               "exports_pct", "imports_pct", "tariff_revenue_new")  # fmt: skip
     ca, cb = a.country.set_index("region"), b.country.set_index("region")
     regions = north_america_first([r for r in ca.index if r in cb.index])
     rows = []

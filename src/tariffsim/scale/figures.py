@@ -18,7 +18,7 @@ __all__ = ["band_figure", "sweep_figure"]
 _LABELS = {
     "welfare_pct": "Welfare change (%)",
     "real_wage_pct": "Real wage change (%)",
-    "price_index_pct": "Consumer price index change (%)",
+    "price_index_pct": "Price index vs world value added (%)",
     "exports_pct": "Exports change (%)",
     "imports_pct": "Imports change (%)",
     "tot_pct": "Terms-of-trade effect (% of income)",

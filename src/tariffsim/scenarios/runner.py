@@ -29,6 +29,7 @@ from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError, ScenarioError, TariffsimError
 from tariffsim.measures import Timeline
 from tariffsim.models.guard import check_plausible
+from tariffsim.models.outputs import add_people_outputs
 from tariffsim.models.result import FRAME_COLUMNS, ModelResult
 from tariffsim.scenarios.schema import Scenario
 
@@ -320,11 +321,13 @@ def run_scenario(
             "reference": reference,
         }
     )
-    final = ModelResult(
-        model=result.model,
-        baseline=baseline_label(scenario, shock.baseline),
-        frames={**result.frames, "country": country},
-        diagnostics=diagnostics,
+    final = add_people_outputs(
+        ModelResult(
+            model=result.model,
+            baseline=baseline_label(scenario, shock.baseline),
+            frames={**result.frames, "country": country},
+            diagnostics=diagnostics,
+        )
     )
     return check_plausible(final, what=f"scenario {scenario.name!r} ({scenario.source})")
 
@@ -339,7 +342,15 @@ def baseline_label(scenario: Scenario, baseline: Baseline | None = None) -> str:
 
 
 _RATIO = {
-    "country": ("welfare_pct", "real_wage_pct", "price_index_pct", "exports_pct", "imports_pct"),
+    "country": (
+        "welfare_pct",
+        "real_wage_pct",
+        "price_index_pct",
+        "exports_pct",
+        "imports_pct",
+        "cpi_pct",
+        "real_gdp_pct",
+    ),
     "sector": ("price_pct", "output_pct"),
 }
 
@@ -354,8 +365,10 @@ def relative_to(new: ModelResult, ref: ModelResult) -> ModelResult:
     Percent changes combine as ratios, 100·[(1 + x_new)/(1 + x_ref) − 1]; levels of the
     reference become the new "base" levels (trade ``value_base``, ``tariff_revenue_base``).
     The terms-of-trade and volume-of-trade parts are differences x_new − x_ref (the CP
-    decomposition is additive only to first order, so this is approximate). Only the
-    standard columns of :data:`FRAME_COLUMNS` are carried.
+    decomposition is additive only to first order, so this is approximate). The standard
+    columns of :data:`FRAME_COLUMNS` are carried, with ``cpi_pct`` and ``real_gdp_pct`` (as
+    ratios) and the ``employment`` frame's labour shares (the reference's become the base)
+    where both results have them.
     """
     c_new, c_ref = new.country.set_index("region"), ref.country.set_index("region")
     country = pd.DataFrame({"region": c_new.index})
@@ -367,6 +380,9 @@ def relative_to(new: ModelResult, ref: ModelResult) -> ModelResult:
     country["tariff_revenue_base"] = c_ref["tariff_revenue_new"].to_numpy()
     country["tariff_revenue_new"] = c_new["tariff_revenue_new"].to_numpy()
     country = country[list(FRAME_COLUMNS["country"])]
+    for col in ("cpi_pct", "real_gdp_pct"):
+        if col in c_new.columns and col in c_ref.columns:
+            country[col] = _ratio_pct(c_new[col], c_ref[col]).to_numpy()
 
     s_new = new.sector.set_index(["region", "sector"])
     s_ref = ref.sector.set_index(["region", "sector"]).reindex(s_new.index)
@@ -386,6 +402,15 @@ def relative_to(new: ModelResult, ref: ModelResult) -> ModelResult:
     np.divide(value, base, out=ratio, where=base != 0)
     trade["change_pct"] = 100.0 * (ratio - 1.0)
 
+    frames = {"country": country, "sector": sector, "trade": trade}
+    if "employment" in new.frames and "employment" in ref.frames:
+        e_new = new.frames["employment"].set_index(["region", "sector"])
+        e_ref = ref.frames["employment"].set_index(["region", "sector"]).reindex(e_new.index)
+        employment = e_new.index.to_frame(index=False)
+        employment["labour_share_base"] = e_ref["labour_share_new"].to_numpy(dtype=float)
+        employment["labour_share_new"] = e_new["labour_share_new"].to_numpy(dtype=float)
+        frames["employment"] = employment
+
     diag: dict[str, float | int | bool | str] = {}
     both = (new.diagnostics, ref.diagnostics)
     for key in ("iterations", "seconds"):
@@ -398,9 +423,4 @@ def relative_to(new: ModelResult, ref: ModelResult) -> ModelResult:
     conv = [d.get("converged") for d in both]
     if all(isinstance(c, bool) for c in conv):
         diag["converged"] = all(bool(c) for c in conv)
-    return ModelResult(
-        model=new.model,
-        baseline=new.baseline,
-        frames={"country": country, "sector": sector, "trade": trade},
-        diagnostics=diag,
-    )
+    return ModelResult(model=new.model, baseline=new.baseline, frames=frames, diagnostics=diag)

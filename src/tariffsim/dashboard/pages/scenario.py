@@ -186,6 +186,13 @@ def _results_view(backend: Backend, run_id: str) -> list[Any]:
         dcc.Graph(id="scen-welfare-graph", figure=report.welfare_figure(result)),
         html.H3("By region"),
         frame_table(report.country_summary(result), "scen-country-table", digits=3),
+        html.P(
+            "cpi_pct: consumer prices relative to the domestic wage; price_index_pct: the same "
+            "index against world value added (the model's numeraire), not a CPI; "
+            "household_cost: CPI change x average household spending, per year, local currency."
+        ),
+        html.H3("Households and jobs"),
+        frame_table(report.people_summary(result), "scen-people-table", digits=3),
         dcc.Graph(id="scen-trade-graph", figure=report.na_trade_figure(result)),
         html.H3("Trade among Canada, Mexico and the U.S. by sector (USD millions, %)"),
         frame_table(report.na_trade_by_sector(result), "scen-trade-table", digits=2, page_size=20),

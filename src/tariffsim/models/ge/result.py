@@ -124,6 +124,47 @@ class GEResult:
         return self.w_hat / self.price_index_hat
 
     @property
+    def cpi_hat(self) -> FloatArray:
+        """[n] consumer price index in units of the domestic wage, P̂_n / ŵ_n.
+
+        The change in consumer prices if nominal wages are held fixed (a stated numeraire:
+        each country's own wage), i.e. 1 / real-wage change. ``price_index_hat`` is the same
+        index against the world value-added numeraire and is not comparable across models.
+        """
+        return self.price_index_hat / self.w_hat
+
+    @property
+    def value_added_new(self) -> FloatArray:
+        """[n] value added w'L in the counterfactual (numeraire units)."""
+        return self.w_hat * self.wage_bill_base
+
+    @property
+    def real_gdp_hat(self) -> FloatArray:
+        """[n] real GDP change at market prices: (w'L + R') / (w L + R) / P̂_n.
+
+        GDP at market prices is value added (labour is the only factor, so w L) plus net taxes
+        on products (tariff revenue R); it is deflated by the consumer price index P̂_n (same
+        numeraire). Value added alone deflated by P̂ would equal the real wage.
+        """
+        gdp_base = self.wage_bill_base + self.tariff_revenue_base
+        gdp_new = self.value_added_new + self.tariff_revenue_new
+        return gdp_new / gdp_base / self.price_index_hat
+
+    @property
+    def labour_share_base(self) -> FloatArray:
+        """[n, j] sector j's share of n's employment in the reference, VA_n^j / Σ_k VA_n^k.
+
+        One wage per country and Cobb–Douglas value added (VA = γ_va Y = w L^j), so the
+        labour share of a sector is its share of value added.
+        """
+        return _row_shares(self.baseline.gamma_va * self.gross_output_base)
+
+    @property
+    def labour_share_new(self) -> FloatArray:
+        """[n, j] sector j's share of n's employment in the counterfactual."""
+        return _row_shares(self.baseline.gamma_va * self.gross_output_new)
+
+    @property
     def welfare_hat(self) -> FloatArray:
         """[n] exact welfare change Ŵ_n = Î_n / P̂_n."""
         return self.income_new / self.income_base / self.price_index_hat
@@ -284,7 +325,10 @@ class GEResult:
 
         ``country``, ``sector``, ``trade`` (the shared :data:`FRAME_COLUMNS` plus extras) and
         ``welfare_decomposition`` (region x partner x sector ToT/VoT/Tech, %),
-        ``tariff_revenue`` and ``gross_output`` (levels and % change).
+        ``tariff_revenue`` and ``gross_output`` (levels and % change), ``employment`` (labour
+        share of each sector before and after). The country frame's ``price_index_pct`` is P̂
+        against the world value-added numeraire; ``cpi_pct`` is the consumer price index in
+        units of the domestic wage (P̂/ŵ) and ``real_gdp_pct`` real GDP at market prices.
         """
         r, s = list(self.regions), list(self.sectors)
         n, j = len(r), len(s)
@@ -298,6 +342,8 @@ class GEResult:
                 "tot_pct": tot_n,
                 "vot_pct": vot_n,
                 "price_index_pct": 100.0 * (self.price_index_hat - 1.0),
+                "cpi_pct": 100.0 * (self.cpi_hat - 1.0),
+                "real_gdp_pct": 100.0 * (self.real_gdp_hat - 1.0),
                 "exports_pct": _pct(self.exports_new, self.exports_base),
                 "imports_pct": _pct(self.imports_new, self.imports_base),
                 "tariff_revenue_base": self.tariff_revenue_base,
@@ -361,10 +407,19 @@ class GEResult:
                 "output_pct": "change_pct",
             }
         )
+        employment = pd.DataFrame(
+            {
+                "region": np.repeat(r, j),
+                "sector": np.tile(s, n),
+                "labour_share_base": self.labour_share_base.ravel(),
+                "labour_share_new": self.labour_share_new.ravel(),
+            }
+        )
         return ModelResult(
             model="ge",
             baseline=self.baseline.name,
             frames={
+                "employment": employment,
                 "country": country,
                 "sector": sector,
                 "trade": trade,
@@ -384,6 +439,14 @@ class GEResult:
                 "numeraire": "world value added of the reference equilibrium",
             },
         )
+
+
+def _row_shares(values: FloatArray) -> FloatArray:
+    """Each row of an [n, j] array divided by its sum (0 where the row sums to zero)."""
+    total = values.sum(axis=1, keepdims=True)
+    out = np.zeros_like(values)
+    np.divide(values, total, out=out, where=total != 0)
+    return out
 
 
 def _off_diagonal_rows(flows: FloatArray) -> FloatArray:
