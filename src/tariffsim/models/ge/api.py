@@ -111,6 +111,7 @@ def solve(
     econ = data.moved_to(ref)
     log_kappa = eq.log_kappa_hat(np, econ.tariff, prob.tariff_new, prob.trade_cost_hat)
     cf = finder(econ, log_kappa, prob.tariff_new, prob.deficit, prob.opts)
+    del log_kappa, econ  # not needed to assemble the result (memory: one [n, i, j] array less)
     return prob.assemble(ref, cf, time.perf_counter() - start)
 
 
@@ -146,7 +147,10 @@ class _Problem:
         th = None if theta is None else np.asarray(theta, dtype=np.float64)
         data = Economy.from_baseline(baseline, th)
         tau1 = _shock_array(tariff_new, data.tariff, "tariff_new", lower=-1.0)
-        d_hat = _shock_array(trade_cost_hat, np.ones_like(data.pi), "trade_cost_hat", lower=0.0)
+        if trade_cost_hat is None:  # no trade-cost change: a read-only view, no [n, i, j] array
+            d_hat: FloatArray = np.broadcast_to(np.float64(1.0), data.pi.shape)
+        else:
+            d_hat = _shock_array(trade_cost_hat, data.pi, "trade_cost_hat", lower=0.0)
         opts = SolverOptions(
             tol=tol,
             damping=damping,

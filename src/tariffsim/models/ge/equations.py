@@ -32,6 +32,7 @@ __all__ = [
     "price_index_weighted",
     "price_weights",
     "revenue_shares",
+    "revenue_shares_from_sales",
     "sales_shares",
     "tariff_revenue",
     "trade_balance_excess",
@@ -160,6 +161,15 @@ def sales_shares(xp: Any, pi: Array, tau: Array) -> Array:
 def revenue_shares(xp: Any, pi: Array, tau: Array) -> Array:
     """Share of n's sector-j spending collected as tariffs, Σ_i τ_ni^j π_ni^j / (1 + τ_ni^j)."""
     return xp.sum(pi * tau / (1.0 + tau), axis=1)
+
+
+def revenue_shares_from_sales(xp: Any, pi: Array, sales_share: Array) -> Array:
+    """:func:`revenue_shares` from the sales shares: Σ_i (π_ni^j − π_ni^j / (1 + τ_ni^j)).
+
+    The same sum (τπ/(1+τ) = π − π/(1+τ)) with one [n, i, j] temporary instead of three, for
+    the numpy solver, which has the sales shares at hand.
+    """
+    return xp.sum(pi - sales_share, axis=1)
 
 
 def gross_output(xp: Any, sales_share: Array, expenditure: Array) -> Array:

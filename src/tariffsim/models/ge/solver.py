@@ -145,18 +145,34 @@ class _Prices:
 
     With ``kernels="fast"`` the fixed part π κ̂^{−θ} is exponentiated once here
     (:func:`~tariffsim.models.ge.equations.price_weights`); each call then costs exponentials
-    per (i, j) and (n, j) and a matrix product. Where the scaled sums would underflow or
-    overflow (cost changes spread by more than e^{700/θ}) a call falls back to the reference
-    formula, which is what ``kernels="reference"`` uses throughout.
+    per (i, j) and (n, j) and a matrix product, and ``log_base`` itself is not kept (one
+    [n, i, j] array less at the peak). Where the scaled sums would underflow or overflow (cost
+    changes spread by more than e^{700/θ}) a call falls back to the reference formula, on
+    ``log_base`` rebuilt from the weights (equal to rounding); ``kernels="reference"`` uses
+    the reference formulas throughout.
     """
 
     def __init__(self, log_base: FloatArray, theta: FloatArray, kernels: Kernels) -> None:
-        self.log_base = log_base
         self.theta = theta
         self.fast = kernels == "fast"
+        self._log_base: FloatArray | None = None
         if self.fast:
             weights, self.log_scale, self.bought = eq.price_weights(np, log_base)
             self.weights = np.ascontiguousarray(weights)  # [j, n, i]: one matmul per call
+        else:
+            self._log_base = log_base
+
+    @property
+    def log_base(self) -> FloatArray:
+        """ln π − θ ln κ̂ [n, i, j] (rebuilt from the weights in the fast case)."""
+        if self._log_base is not None:
+            return self._log_base
+        with np.errstate(divide="ignore"):  # zero weights are zero shares: ln 0 = −∞
+            log_w = np.log(np.transpose(self.weights, (1, 2, 0)))
+        rebuilt: FloatArray = np.where(
+            self.bought[:, None, :], log_w + self.log_scale[:, None, :], -np.inf
+        )
+        return rebuilt
 
     def index(self, log_c: FloatArray) -> FloatArray:
         """ln P̂ [n, j] given ln ĉ (equation 2)."""
@@ -281,8 +297,11 @@ def find_equilibrium(
     """
     wl = econ.wage_bill
     world = float(wl.sum())
-    log_base = eq.log_base_terms(np, eq.log_shares(np, econ.pi), log_kappa, econ.theta)
-    prices = _Prices(log_base, econ.theta, opts.kernels)
+    prices = _Prices(
+        eq.log_base_terms(np, eq.log_shares(np, econ.pi), log_kappa, econ.theta),
+        econ.theta,
+        opts.kernels,
+    )
     price_steps = expenditure_steps = 0
     log_w = np.zeros_like(wl)
     log_p = np.zeros_like(econ.alpha)
@@ -302,15 +321,13 @@ def find_equilibrium(
         price_steps += steps
         pi_new = prices.shares(log_c, log_p)
         sales = eq.sales_shares(np, pi_new, tau_new)
-        revenue = eq.revenue_shares(np, pi_new, tau_new)
+        revenue = eq.revenue_shares_from_sales(np, pi_new, sales)
         x, steps = _expenditure(econ, sales, revenue, x, w_hat * wl, deficit_new, x_tol, opts)
         expenditure_steps += steps
         excess = eq.trade_balance_excess(np, sales, x, deficit_new)
+        del sales, revenue  # free [n, i, j] arrays before the next step makes new ones
         residual = float(np.max(np.abs(excess))) / world
-        if residual <= opts.tol and not exact:
-            tight = True  # re-solve the inner problems to their floors at the same wages
-            continue
-        if residual <= opts.tol:
+        if residual <= opts.tol and exact:
             return Equilibrium(
                 w_hat=w_hat,
                 c_hat=np.exp(log_c),
@@ -325,6 +342,10 @@ def find_equilibrium(
                 price_steps=price_steps,
                 expenditure_steps=expenditure_steps,
             )
+        del pi_new
+        if residual <= opts.tol:
+            tight = True  # re-solve the inner problems to their floors at the same wages
+            continue
         if updates == opts.max_iter:
             break
         if residual > RESTART_FACTOR * best:
