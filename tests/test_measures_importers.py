@@ -185,10 +185,11 @@ def test_exempt_schedule_by_hand(base: Baseline) -> None:
     with pytest.raises(MeasureError, match="exempt_schedule step"):
         tl.with_overrides(change={"surtax": {"exempt_schedule": [
             {"start": D(2025, 4, 1), "share": 0.1}]}})  # fmt: skip
-    with pytest.raises(MeasureError, match="unknown share table 'nope'"):
-        parse_measure_text(
+    with pytest.raises(MeasureError, match=r"field exempt_schedule\.0: unknown share table 'nope'"):
+        text = (
             '[[measure]]\nid = "x"\ntitle = "x"\nlegal_basis = "x"\nimposed_by = "CAN"\n'
             'applies_to = ["USA"]\nsectors = ["METALS"]\nrate = 0.1\nstart = 2025-01-01\n'
             'status = "in_force"\nexempt_schedule = [{ start = 2025-02-01, share = "nope" }]\n'
             'source = { url = "https://example.org" }\n'
         )
+        Timeline.from_files([parse_measure_text(text, "x.toml")])

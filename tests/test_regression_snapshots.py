@@ -26,7 +26,7 @@ import pytest
 SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
     "canada-mexico-closer-ties": {"USA": -0.0007, "CAN": 0.0728, "MEX": 0.0968},
     "canada-retaliation-restored": {"USA": -0.0070, "CAN": 0.0321, "MEX": 0.0012},
-    "ieepa-struck-down": {"USA": 0.0752, "CAN": 0.0705, "MEX": 0.3242},
+    "ieepa-struck-down": {"USA": 0.0748, "CAN": 0.0677, "MEX": 0.3237},
     "mexico-pause-ends": {"USA": -0.0006, "CAN": 0.0021, "MEX": -0.0560},
     "seed-sector-list": {"USA": -0.0371, "CAN": -0.4527, "MEX": -1.2688},
     "status-quo": {"USA": -0.2804, "CAN": -0.2606, "MEX": -0.4512},

@@ -383,7 +383,9 @@ def _format_validation(file: str, text: str, data: dict[str, Any], exc: Validati
 
 
 def _check_references(file: str, text: str, parsed: MeasureFile) -> None:
-    """Duplicate ids and share-table names that do not exist, within one file."""
+    """Duplicate ids within one file. Share tables and stacking names may live in another file
+    of the same timeline (files are filed by imposing country), so
+    :class:`~tariffsim.measures.Timeline` checks those once the files are merged."""
     seen: set[str] = set()
     for m in parsed.measure:
         line = _line_of(text, m.id)
@@ -391,13 +393,6 @@ def _check_references(file: str, text: str, parsed: MeasureFile) -> None:
         if m.id in seen:
             raise MeasureError(f"{where}: field id: duplicate id {m.id!r}")
         seen.add(m.id)
-        for fld, ref in m.share_refs().items():
-            if isinstance(ref, str) and ref not in parsed.shares:
-                allowed = ", ".join(sorted(parsed.shares)) or "(none defined)"
-                raise MeasureError(
-                    f"{where}: field {fld}: unknown share table {ref!r}; allowed: {allowed} "
-                    "or a number in [0, 1]"
-                )
 
 
 def parse_measure_text(text: str, file: str = "<string>") -> MeasureFile:

@@ -241,7 +241,8 @@ class Timeline:
                 if isinstance(ref, str) and ref not in self._shares:
                     raise MeasureError(
                         f"{m.origin or 'measures'}: measure {m.id!r}: field {fld}: unknown share "
-                        f"table {ref!r}; allowed: {', '.join(sorted(self._shares)) or '(none)'}"
+                        f"table {ref!r}; allowed: {', '.join(sorted(self._shares)) or '(none)'} "
+                        "or a number in [0, 1]"
                     )
         for m in self._measures:
             found = list(m.stacking.displaced_by)
