@@ -29,3 +29,31 @@ def test_python_dash_m_tariffsim_is_the_cli() -> None:
     assert "Usage: tariffsim" in helped.stdout
     for group in ("measures", "run", "montecarlo", "data"):
         assert group in helped.stdout
+
+
+HEAVY = ("pandas", "xarray", "matplotlib", "plotly")
+
+
+def _loaded_after(code: str) -> list[str]:
+    """Which of :data:`HEAVY` (and numpy) a fresh interpreter has loaded after ``code``."""
+    probe = (
+        f"{code}\nimport sys\nprint(' '.join(m for m in {(*HEAVY, 'numpy')!r} if m in sys.modules))"
+    )
+    out = _python("-c", probe)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.splitlines()[-1].split() if out.stdout.strip() else []
+
+
+def test_importing_the_cli_loads_no_heavy_library() -> None:
+    assert _loaded_after("import tariffsim.cli.main") == []
+
+
+def test_rates_on_a_date_needs_no_pandas() -> None:
+    code = (
+        "import sys\nfrom tariffsim.cli.main import app\n"
+        "sys.argv = ['tariffsim', 'rates', '--on', '2025-10-01', '--json']\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code"
+    )
+    loaded = _loaded_after(code)
+    assert "numpy" in loaded  # the probe really ran the command
+    assert [m for m in loaded if m in HEAVY] == []

@@ -8,7 +8,7 @@ thin layers over these.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from tariffsim.errors import (
     DataValidationError,
@@ -19,10 +19,24 @@ from tariffsim.errors import (
     TariffsimError,
 )
 
-try:
-    __version__ = version("tariffsim")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed metadata on first use.
+
+    Lazily, because ``importlib.metadata`` costs about a third of the CLI's start-up and most
+    commands never print the version.
+    """
+    if name != "__version__":
+        raise AttributeError(f"module 'tariffsim' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        value = version("tariffsim")
+    except PackageNotFoundError:  # running from a source tree without installation
+        value = "0+unknown"
+    globals()["__version__"] = value
+    return value
+
 
 __all__ = [
     "DataValidationError",

@@ -2,17 +2,22 @@
 
 Strict JSON has no NaN or infinity, and ``json`` cannot write numpy scalars, dates or
 timestamps; :func:`to_jsonable` turns all of them into what JSON can carry.
+
+numpy and pandas are not imported here (the CLI imports this module at start-up): a value can
+only be a numpy or pandas object if its library is already loaded, so they are looked up in
+``sys.modules``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["records", "to_jsonable"]
 
@@ -28,15 +33,17 @@ def to_jsonable(value: Any) -> Any:
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_jsonable(v) for v in value]
-    if isinstance(value, np.ndarray):
+    np = sys.modules.get("numpy")
+    if np is not None and isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())
-    if isinstance(value, np.generic):
+    if np is not None and isinstance(value, np.generic):
         value = value.item()
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if value is pd.NaT or value is pd.NA:
+    pd = sys.modules.get("pandas")
+    if pd is not None and (value is pd.NaT or value is pd.NA):
         return None
     if isinstance(value, dt.date):  # datetime and pandas.Timestamp included
         return value.isoformat()

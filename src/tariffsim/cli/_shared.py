@@ -6,8 +6,6 @@ how a date option is read, so that all commands behave alike (the pattern of sql
 shared output options).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 from collections.abc import Iterator

@@ -1,10 +1,9 @@
 """``tariffsim data list|regions|sectors|provenance|show``: the embedded baselines.
 
 Thin layer over :mod:`tariffsim.data`: each command calls the library and renders a Rich table,
-or with ``--json`` prints machine-readable JSON.
+or with ``--json`` prints machine-readable JSON. The library is imported inside the commands
+(CLI start-up stays free of numpy and pandas).
 """
-
-from __future__ import annotations
 
 import csv
 from importlib import resources
@@ -17,17 +16,6 @@ from rich.table import Table
 
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit
 from tariffsim.cli.main import app
-from tariffsim.data import (
-    CALIBRATED,
-    calibration_targets,
-    country_summary,
-    list_baselines,
-    load_baseline,
-    manifest,
-    read_map,
-    shipped_maps,
-    vintage_gap,
-)
 
 __all__ = ["data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
 
@@ -42,6 +30,8 @@ BaselineArg = Annotated[
 
 
 def _check_name(name: str) -> None:
+    from tariffsim.data import list_baselines
+
     if name not in list_baselines():
         raise typer.BadParameter(
             f"unknown baseline {name!r}; allowed: {', '.join(list_baselines())}",
@@ -52,6 +42,8 @@ def _check_name(name: str) -> None:
 @data_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
     """List the embedded baselines with year, size and title."""
+    from tariffsim.data import list_baselines, manifest
+
     entries = manifest()["baselines"]
     rows = [
         {
@@ -78,6 +70,8 @@ def list_cmd(as_json: JsonOpt = False) -> None:
 @data_app.command()
 def regions(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Region codes of a baseline and their groups under every shipped region map."""
+    from tariffsim.data import load_baseline, read_map, shipped_maps
+
     _check_name(name)
     b = load_baseline(name)
     maps = {m: read_map(m, "regions", b.regions)[0] for m in shipped_maps("regions")}
@@ -108,6 +102,8 @@ def _sector_names(name: str) -> dict[str, str]:
 @data_app.command()
 def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Sector codes of a baseline: name, tradable, trade elasticity θ and na19 group."""
+    from tariffsim.data import load_baseline, read_map
+
     _check_name(name)
     b = load_baseline(name)
     names = _sector_names(name)
@@ -138,6 +134,8 @@ def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
 @data_app.command()
 def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Source, licence, citation and every transformation step of a baseline (manifest.toml)."""
+    from tariffsim.data import manifest
+
     _check_name(name)
     entry = manifest()["baselines"][name]
     if as_json:
@@ -157,6 +155,14 @@ def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None
 @data_app.command()
 def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Country totals (CAN, MEX, USA, rest of world) and North American goods trade vs 2024."""
+    from tariffsim.data import (
+        CALIBRATED,
+        calibration_targets,
+        country_summary,
+        load_baseline,
+        vintage_gap,
+    )
+
     _check_name(name)
     with errors_to_exit():
         b = load_baseline(name, regions="na4")

@@ -2,13 +2,11 @@
 
 Each command group lives in its own module and is registered here; commands only parse
 arguments, call the library and render its typed results with Rich (or JSON with ``--json``).
+Command modules import the library inside their commands, so start-up (``--help``,
+``--version``) loads Typer and Rich only (tests/test_cli_startup.py checks it).
 """
 
-from __future__ import annotations
-
 import typer
-
-from tariffsim import __version__
 
 __all__ = ["app"]
 
@@ -22,6 +20,8 @@ app = typer.Typer(
 
 def _version_callback(value: bool) -> None:
     if value:
+        from tariffsim import __version__
+
         typer.echo(f"tariffsim {__version__}")
         raise typer.Exit()
 

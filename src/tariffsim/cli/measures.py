@@ -1,16 +1,14 @@
 """``tariffsim rates`` and ``tariffsim measures list|explain|validate``.
 
 Thin layer over :mod:`tariffsim.measures`: parse options, call the library, render Rich
-tables or, with ``--json``, print machine-readable JSON.
+tables or, with ``--json``, print machine-readable JSON. The library (and pandas) is imported
+inside the commands, so ``tariffsim --help`` does not pay for it.
 """
-
-from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -19,9 +17,9 @@ from rich.table import Table
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, parse_date
 from tariffsim.cli.main import app
 from tariffsim.errors import TariffsimError
-from tariffsim.measures import Timeline, etr_chart, etr_on, etr_series
-from tariffsim.measures.etr import ALL_PARTNERS
-from tariffsim.measures.schema import load_measure_file
+
+if TYPE_CHECKING:
+    from tariffsim.measures import Timeline
 
 __all__ = ["explain", "list_measures", "measures_app", "rates", "validate"]
 
@@ -39,8 +37,10 @@ BaselineOpt = Annotated[
 ]
 
 
-def _timeline(files: list[Path] | None) -> Timeline:
+def _timeline(files: list[Path] | None) -> "Timeline":
     """The timeline of the given measure files, or the shipped one."""
+    from tariffsim.measures import Timeline
+
     return Timeline.load(*files) if files else Timeline.default()
 
 
@@ -83,6 +83,8 @@ def rates(
         raise fail("--exporter gives rates by sector on one date: add --on DATE")
     with errors_to_exit(KeyError):
         from tariffsim.data import load_baseline
+        from tariffsim.measures import etr_chart, etr_on, etr_series
+        from tariffsim.measures.etr import ALL_PARTNERS
 
         timeline = _timeline(files)
         base = load_baseline(baseline)
@@ -126,6 +128,8 @@ def rates(
         if chart is not None:
             title = f"{who} effective tariff rate, import-weighted (pre-substitution)"
             etr_chart(series, chart, title=title, weights_note=_weights_note(baseline, importer))
+        import pandas as pd
+
         days = [ts.strftime("%Y-%m-%d") for ts in pd.DatetimeIndex(series.index)]
         values = series.to_numpy()
         if as_json:
@@ -159,7 +163,7 @@ def _country(code: str) -> str:
     return "U.S." if code == "USA" else f"{_NAMES.get(code, code)}'s"
 
 
-def _warnings(timeline: Timeline, days: list[dt.date]) -> list[str]:
+def _warnings(timeline: "Timeline", days: list[dt.date]) -> list[str]:
     """The timeline's date warnings for every date asked about, each once."""
     return list(dict.fromkeys(w for d in days for w in timeline.date_warnings(d)))
 
@@ -237,6 +241,9 @@ def validate(
     as_json: JsonOpt = False,
 ) -> None:
     """Check measure files (schema, codes, dates, stacking names); exit 1 on the first error."""
+    from tariffsim.measures import Timeline
+    from tariffsim.measures.schema import load_measure_file
+
     try:
         for f in files:
             load_measure_file(f)

@@ -6,8 +6,6 @@ with ``--json``. Errors of the library (bad scenario, unknown run id...) are pri
 line and exit with status 1; nothing is stored for a scenario that fails validation.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import json
 import math
@@ -15,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -27,6 +24,8 @@ from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, 
 from tariffsim.cli.main import app
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
+    import pandas as pd
+
     from tariffsim.models.result import ModelResult
     from tariffsim.scenarios import Scenario, StoredOutcome
     from tariffsim.store import ResultsStore
@@ -68,10 +67,10 @@ _LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "tariff_revenue_change",
            "value_new", "household_cost", "household_cost_total", "jobs_reallocated"}  # fmt: skip
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str], title: str, digits: int = 3) -> Table:
+def _table(frame: "pd.DataFrame", columns: dict[str, str], title: str, digits: int = 3) -> Table:
     table = Table(title=title, title_justify="left")
     for col, label in columns.items():
-        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        numeric = frame[col].dtype.kind in "biufc"  # bool, integers, floats, complex
         table.add_column(label, justify="right" if numeric else "left")
     for row in frame[list(columns)].itertuples(index=False):
         cells = []
@@ -98,13 +97,13 @@ def _check_model(model: str | None) -> None:
         raise fail(f"--model {model!r} is not known; allowed: {', '.join(_MODELS)}", code=2)
 
 
-def _store(path: Path | None) -> ResultsStore:
+def _store(path: Path | None) -> "ResultsStore":
     from tariffsim.store import ResultsStore
 
     return ResultsStore(path)
 
 
-def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) -> None:
+def _print_result(result: "ModelResult", title: str, run_id: str, reused: bool) -> None:
     from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
 
     note = " (reused stored run)" if reused else ""
@@ -131,13 +130,13 @@ def _print_result(result: ModelResult, title: str, run_id: str, reused: bool) ->
     _out.print(headline(result), highlight=False, markup=False)
 
 
-def _print_outcome(scenario: Scenario, outcome: StoredOutcome) -> None:
+def _print_outcome(scenario: "Scenario", outcome: "StoredOutcome") -> None:
     """The scenario's name and question, then its result tables and headline."""
     _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
     _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
 
 
-def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any]:
+def _result_payload(outcome: "StoredOutcome", scenario: "Scenario") -> dict[str, Any]:
     from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
 
     result = outcome.result
@@ -159,7 +158,7 @@ def _result_payload(outcome: StoredOutcome, scenario: Scenario) -> dict[str, Any
 
 def _run_many(
     names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
-) -> list[tuple[Scenario, StoredOutcome]]:
+) -> "list[tuple[Scenario, StoredOutcome]]":
     from tariffsim.scenarios import load_scenario, prepare, run_and_store, with_model
 
     # every scenario is read and resolved before anything is solved or stored

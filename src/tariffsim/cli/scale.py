@@ -4,8 +4,6 @@ Thin layer: parse options, call :mod:`tariffsim.scale`, store the frames with
 :class:`~tariffsim.store.ResultsStore`, render Rich tables (or JSON with ``--json``).
 """
 
-from __future__ import annotations
-
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,7 +54,7 @@ ChartOpt = Annotated[
 @contextmanager
 def _client(
     scheduler: str | None, workers: int | None, serial: bool
-) -> Iterator[tuple[Client | None, str]]:
+) -> "Iterator[tuple[Client | None, str]]":
     """(Dask client or None, label) for the chosen execution."""
     if serial:
         if scheduler is not None:
@@ -94,7 +92,7 @@ def _num(x: float | None) -> str:
     return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
-def _theta_spread(baseline: Baseline, cv: float | None) -> tuple[dict[str, float], float]:
+def _theta_spread(baseline: "Baseline", cv: float | None) -> tuple[dict[str, float], float]:
     """θ standard errors of the baseline's sectors, and the CV for the others.
 
     From the shipped ``elasticities.toml`` (:func:`tariffsim.data.elasticities`): entries

@@ -1,7 +1,5 @@
 """``tariffsim serve``: start the local dashboard (bound to 127.0.0.1 unless told otherwise)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -3,9 +3,7 @@
 Thin layer over :func:`tariffsim.models.ge.validation.reproduce_nafta`.
 """
 
-from __future__ import annotations
-
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -14,7 +12,9 @@ from rich.table import Table
 from tariffsim._jsonable import to_jsonable
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail
 from tariffsim.cli.main import app
-from tariffsim.models.ge.validation import NaftaValidation, reproduce_nafta
+
+if TYPE_CHECKING:  # imported when the command runs, to keep `tariffsim --help` fast
+    from tariffsim.models.ge.validation import NaftaValidation
 
 __all__ = ["nafta", "validate_app"]
 
@@ -38,7 +38,7 @@ def _number(x: object) -> float | None:
     return None if value is None else float(value)
 
 
-def _payload(v: NaftaValidation) -> dict[str, Any]:
+def _payload(v: "NaftaValidation") -> dict[str, Any]:
     """The validation as JSON-ready data: settings, the table row by row, solver diagnostics."""
     res = v.result
     return {
@@ -69,7 +69,7 @@ def _payload(v: NaftaValidation) -> dict[str, Any]:
     }
 
 
-def _render(v: NaftaValidation, console: Console) -> None:
+def _render(v: "NaftaValidation", console: Console) -> None:
     res = v.result
     table = Table(
         title=f"NAFTA tariff cuts (1993 -> 2005), {v.deficits} deficits, "
@@ -113,6 +113,8 @@ def nafta(
     if deficits not in ("balanced", "fixed"):
         raise fail(f"--deficits must be balanced or fixed, got {deficits!r}", code=2)
     with errors_to_exit():
+        from tariffsim.models.ge.validation import reproduce_nafta
+
         v = reproduce_nafta("balanced" if deficits == "balanced" else "fixed")
     if as_json:
         emit_json(_payload(v))

@@ -21,6 +21,9 @@ Examples::
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from tariffsim.data._aggregate import aggregate, read_map, shipped_maps
 from tariffsim.data._load import (
     REQUIRED_FIELDS,
@@ -32,10 +35,31 @@ from tariffsim.data._load import (
     load_cp_tariffs,
     manifest,
 )
-from tariffsim.data._summary import country_summary, reference_2024, vintage_gap
-from tariffsim.data._targets import CALIBRATED, calibration_targets, macro_2024
 from tariffsim.data._validate import TOLERANCE, validate
 from tariffsim.data.baseline import Baseline
+
+if TYPE_CHECKING:
+    from tariffsim.data._summary import country_summary, reference_2024, vintage_gap
+    from tariffsim.data._targets import CALIBRATED, calibration_targets, macro_2024
+
+#: Names whose modules use pandas, imported on first use (loading a baseline does not need it).
+_LAZY = {
+    "country_summary": "_summary",
+    "reference_2024": "_summary",
+    "vintage_gap": "_summary",
+    "CALIBRATED": "_targets",
+    "calibration_targets": "_targets",
+    "macro_2024": "_targets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The pandas-using names of :data:`_LAZY`, from their module on first use."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'tariffsim.data' has no attribute {name!r}")
+    value = getattr(import_module(f"tariffsim.data.{_LAZY[name]}"), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "CALIBRATED",

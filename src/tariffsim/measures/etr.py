@@ -16,15 +16,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError
 from tariffsim.measures.codes import GOODS_SECTORS
 from tariffsim.measures.timeline import Timeline, as_date
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ALL_PARTNERS",
@@ -144,6 +147,8 @@ def etr_series(
         d: _etr_from_rates(timeline.rates_on(d, base)[n], weights, base, partners)
         for d in timeline.change_dates(lo, hi)
     }
+    import pandas as pd  # here, not at import: `tariffsim rates --on` never needs it
+
     days = pd.date_range(lo, hi, freq="D")
     frame = pd.DataFrame.from_dict(points, orient="index")
     frame.index = pd.DatetimeIndex(frame.index)

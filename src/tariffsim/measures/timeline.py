@@ -42,11 +42,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 from pydantic import ValidationError
 
 from tariffsim.data.baseline import Baseline
@@ -61,6 +60,9 @@ from tariffsim.measures.schema import (
     load_measure_file,
     parse_measure_text,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "DEFAULT_TIMELINE",
@@ -624,6 +626,8 @@ class Timeline:
                 rows.append({"date": m.end, "event": "end", "rate": 0.0} | common)
         cols = ["date", "measure_id", "event", "status", "imposed_by", "applies_to", "sectors",
                 "rate", "title"]  # fmt: skip
+        import pandas as pd  # here, not at import: `tariffsim rates` never needs it
+
         frame = pd.DataFrame(rows, columns=cols)
         return frame.sort_values(["date", "measure_id"], kind="stable").reset_index(drop=True)
 
