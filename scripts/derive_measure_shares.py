@@ -189,7 +189,7 @@ def main() -> int:
             "usmca",
             "USMCA-qualifying share of U.S. imports by partner and WIOD sector: "
             "Budget Lab usmca_shares.csv (GTAP) weighted by Budget Lab GTAP U.S. import dollars",
-            "../shared/data/budgetlab/tariff_rate_tracker/usmca_shares.csv",
+            "https://github.com/Budget-Lab-Yale/tariff-rate-tracker/tree/8315fffd697c42559141ed5f8bf7c8fa3da47ae8",
             usmca_w,
         ),
     ]
@@ -202,7 +202,7 @@ def main() -> int:
             "auto_vehicle_exempt",
             "Exempt share of vehicles under 232 autos: "
             "USMCA share (mvh) x U.S. content share 0.4 (Budget Lab other_params.yaml)",
-            "../shared/data/budgetlab/tariff_etrs/policy_2026-02-19/other_params.yaml",
+            "https://github.com/Budget-Lab-Yale/Tariff-ETRs/blob/ffc01053986e7d7c61e9922ed7deb16d5057ab0b/config/archive/2-19nov_update/2026-02-19/other_params.yaml",
             veh,
         )
     )
@@ -210,12 +210,12 @@ def main() -> int:
         _table(
             "auto_parts_exempt",
             "Exempt share of parts under 232 autos: USMCA share (mvh)",
-            "../shared/data/budgetlab/tariff_rate_tracker/usmca_shares.csv",
+            "https://github.com/Budget-Lab-Yale/tariff-rate-tracker/tree/8315fffd697c42559141ed5f8bf7c8fa3da47ae8",
             parts,
         )
     )
     groups = tuple(GROUP_REGIONS)
-    src_imp = "../shared/data/budgetlab/tariff_model/gtap_baseline_import_baseline_dollars.csv"
+    src_imp = "https://github.com/Budget-Lab-Yale/Tariff-Model/tree/82cfad3dc1f5d15620469daf230aa6e41a7b9584"
     tables.append(
         _table(
             "motor_vehicles",
@@ -375,7 +375,7 @@ def main() -> int:
             "Steel/aluminium derivatives added on 2025-08-18 (407 HTS codes), outside METALS: "
             f"{DERIVATIVE_SHARE_OUTSIDE_METALS_AUG2025} of MACH/ELEC/TRANSPORT_EQ/MANUF_NEC; "
             f"{est}",
-            "../shared/data/policy/btl_s232_derivative_products.csv",
+            "https://github.com/Budget-Lab-Yale/tariff-rate-tracker/blob/8315fffd697c42559141ed5f8bf7c8fa3da47ae8/resources/s232_derivative_products.csv",
             aug,
         )
     )
@@ -431,7 +431,7 @@ def main() -> int:
         lines = [f"[shares.{name}]",
                  f'description = "C${cad:.1f}B list / Canada imports from USA in {"+".join(secs)} '
                  f'(WIOD 2011 scaled to 2024 US exports to Canada US$349.4B; CAD/USD 1.3698)"',
-                 'source = { url = "../shared/data/wiod2013/wiot_2011.npz", '
+                 'source = { url = "https://doi.org/10.1111/roie.12178", '
                  'accessed = 2026-11-29 }',
                  "default = 0.0", f"[shares.{name}.values]",
                  "USA = { " + ", ".join(f"{s} = {_fmt(share)}" for s in secs) + " }"]  # fmt: skip

@@ -36,7 +36,43 @@ def test_shipped_timeline_validates_and_every_entry_has_a_source(tl: Timeline) -
     for name, table in tl.shares.items():
         assert table.source.url and table.description, name
         if "ESTIMATE" not in table.description:
-            assert "../shared/data" in table.source.url or table.source.url.startswith("https://")
+            assert table.source.url.startswith("https://"), name
+
+
+#: What a citation may not be: a search page (the reader cannot open the legal text from it) or a
+#: path into the raw-data folder beside the clone (not public, not shipped).
+NOT_A_DOCUMENT = ("/search?", "documents/search", "../shared", "shared/data")
+
+
+def test_every_measure_cites_an_openable_document(tl: Timeline) -> None:
+    """Each measure's source and further sources are web documents a reader can open (an
+    instrument, its Federal Register / Canada Gazette page, an official or press report of it, or
+    a dataset at a fixed commit), never a search URL or a ../shared path."""
+    bad = [
+        (m.id, s.url)
+        for m in tl.measures
+        for s in (m.source, *m.sources)
+        if not s.url.startswith(("https://", "http://")) or any(x in s.url for x in NOT_A_DOCUMENT)
+    ]
+    assert bad == []
+    for m in tl.measures:
+        assert m.source.title, m.id
+
+
+def test_every_share_table_cites_a_public_source(tl: Timeline) -> None:
+    """Share tables cite a public document or dataset, or (ESTIMATEs) the committed script that
+    derives them; never a ../shared path."""
+    for name, table in tl.shares.items():
+        url = table.source.url
+        assert not any(x in url for x in NOT_A_DOCUMENT), (name, url)
+        assert url.startswith("https://") or (REPO / url).is_file(), (name, url)
+
+
+def test_the_citation_check_catches_search_urls_and_shared_paths() -> None:
+    """The check above fails on the two forms it forbids (it can fail)."""
+    for url in ("https://www.federalregister.gov/documents/search?conditions%5Bterm%5D=x",
+                "../shared/data/policy/btl_revision_dates.csv"):  # fmt: skip
+        assert not url.startswith(("https://", "http://")) or any(x in url for x in NOT_A_DOCUMENT)
 
 
 RECORD = [
