@@ -7,6 +7,7 @@ a clear reason only where that folder is absent (a user's machine has no ../shar
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"raw source files not found at {SHARED_DATA}")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session", autouse=True)
+def default_store_in_tmp(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Point the default results store (``$TARIFFSIM_STORE``) at a temporary file for the run.
+
+    No test reads or writes the user's store (shared by every checkout on a machine), and
+    subprocesses started by tests inherit the variable. Tests that need their own store still
+    pass ``--store`` or set the variable themselves.
+    """
+    path = tmp_path_factory.mktemp("default-store") / "results.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TARIFFSIM_STORE", str(path))
+        yield path

@@ -233,7 +233,7 @@ def test_named_scenario_resolves_shipped_and_stored_runs_only(
             backend.named_scenario(bad, stored=True)
         with pytest.raises(ScenarioError):
             backend.form_for(bad)  # the form's base comes from the browser too
-    from tariffsim.scenarios import run_and_store
+    from tariffsim.runs import run_and_store
 
     text = shipped_scenario_text("status-quo").replace(
         'name = "status-quo"', 'name = "my-stored"', 1

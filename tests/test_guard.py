@@ -11,7 +11,8 @@ import pytest
 from tariffsim.errors import ImplausibleResultError
 from tariffsim.models.guard import MAX_ABS_WELFARE_PCT, check_plausible
 from tariffsim.models.result import FRAME_COLUMNS, ModelResult
-from tariffsim.scenarios import Scenario, run_and_store
+from tariffsim.runs import run_and_store
+from tariffsim.scenarios import Scenario
 from tariffsim.store import ResultsStore
 
 

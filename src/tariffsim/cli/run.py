@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fas
     import pandas as pd
 
     from tariffsim.models.result import ModelResult
-    from tariffsim.scenarios import Scenario, StoredOutcome
+    from tariffsim.runs import StoredOutcome
+    from tariffsim.scenarios import Scenario
     from tariffsim.store import ResultsStore
 
 __all__ = [
@@ -159,7 +160,8 @@ def _result_payload(outcome: "StoredOutcome", scenario: "Scenario") -> dict[str,
 def _run_many(
     names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
 ) -> "list[tuple[Scenario, StoredOutcome]]":
-    from tariffsim.scenarios import load_scenario, prepare, run_and_store, with_model
+    from tariffsim.runs import run_and_store
+    from tariffsim.scenarios import load_scenario, prepare, with_model
 
     # every scenario is read and resolved before anything is solved or stored
     scenarios = [load_scenario(name) for name in names]
@@ -312,6 +314,14 @@ def runs_list(
     _out.print(table)
 
 
+#: Input digests stored with a run (tariffsim.runs.run_inputs) and what each covers.
+_INPUT_LABELS = {
+    "measures": "SHA-256 of the measures record",
+    "baseline": "SHA-256 of the baseline data and maps",
+    "code": "SHA-256 of the model code and package version",
+}
+
+
 @runs_app.command("show")
 def runs_show(
     run_id: Annotated[str, typer.Argument(help="Run id (or unique prefix).")],
@@ -338,6 +348,9 @@ def runs_show(
                 "package_version", "scenario_hash"):  # fmt: skip
         info.add_row(key, str(meta.get(key)))
     info.add_row("parameters", json.dumps(meta.get("parameters")))
+    inputs = meta.get("inputs") or {}
+    for name, what in _INPUT_LABELS.items():  # what the run was computed with
+        info.add_row(f"inputs.{name}", f"{inputs.get(name, '(not recorded)')} ({what})")
     info.add_row("diagnostics", json.dumps(meta.get("diagnostics"), default=str))
     info.add_row("frames", ", ".join(sorted(stored.frames)))
     _out.print(info)

@@ -536,10 +536,10 @@ class Backend:
     def run(self, scenario: Scenario, *, model: str | None = None) -> RunOutcome:
         """Solve a scenario and store it, or reuse an identical stored run.
 
-        Goes through :func:`tariffsim.scenarios.run_and_store`, the path the CLI uses too, so
+        Goes through :func:`tariffsim.runs.run_and_store`, the path the CLI uses too, so
         a run made in either is found again by the other.
         """
-        from tariffsim.scenarios import run_and_store
+        from tariffsim.runs import run_and_store
 
         # an unknown model raises ScenarioError ("allowed: ge, pe") before anything is solved
         done = run_and_store(scenario, self.store, model=model)

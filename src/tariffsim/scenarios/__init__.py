@@ -12,7 +12,6 @@ from tariffsim.scenarios._shipped import (
     load_scenario,
     shipped_scenario_text,
 )
-from tariffsim.scenarios.execute import StoredOutcome, run_and_store, run_parameters
 from tariffsim.scenarios.runner import (
     Shock,
     baseline_label,
@@ -20,6 +19,7 @@ from tariffsim.scenarios.runner import (
     load_scenario_baseline,
     prepare,
     relative_to,
+    run_parameters,
     run_scenario,
     with_model,
 )
@@ -36,7 +36,6 @@ __all__ = [
     "MeasureChanges",
     "Scenario",
     "Shock",
-    "StoredOutcome",
     "TradeCostShock",
     "baseline_label",
     "build_timeline",
@@ -46,7 +45,6 @@ __all__ = [
     "load_scenario_baseline",
     "prepare",
     "relative_to",
-    "run_and_store",
     "run_parameters",
     "run_scenario",
     "scenario_from_untrusted_text",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +41,7 @@ __all__ = [
     "load_scenario_baseline",
     "prepare",
     "relative_to",
+    "run_parameters",
     "run_scenario",
     "with_model",
 ]
@@ -271,6 +273,11 @@ def with_model(scenario: Scenario, model: str | None) -> Scenario:
     if chosen == "ge":
         update["elasticities"] = "cp2015"
     return scenario.model_copy(update=update)
+
+
+def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, Any]:
+    """The parameters stored with (and keying the reuse of) a run of ``scenario``."""
+    return with_model(scenario, model).parameters()
 
 
 def run_scenario(

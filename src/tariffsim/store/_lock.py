@@ -52,7 +52,7 @@ else:
 
 @contextmanager
 def exclusive_lock(
-    lock_path: Path, *, timeout: float = 120.0, first_wait: float = 0.01
+    lock_path: Path, *, timeout: float = 120.0, first_wait: float = 0.01, read_only: bool = False
 ) -> Iterator[None]:
     """Hold an exclusive advisory lock on ``lock_path`` for the ``with`` block.
 
@@ -61,8 +61,23 @@ def exclusive_lock(
             file another process has open would break mutual exclusion).
         timeout: seconds to keep retrying before giving up with ``StoreError``.
         first_wait: first backoff interval; doubles on each failed try, capped at 0.5 s.
+        read_only: the holder only reads. Where the lock file cannot be created or opened
+            for writing (a read-only disk or folder, nobody can write the store there), it
+            is opened for reading, or, if absent, reading goes ahead without it.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if not read_only:
+            raise StoreError(
+                f"cannot create the results store lock {lock_path}: {exc.strerror}; pass "
+                "--store with a writable path"
+            ) from None
+        try:
+            fd = os.open(lock_path, os.O_RDONLY)
+        except OSError:
+            yield  # read-only folder without a lock file: no writer can exist there
+            return
     try:
         deadline = time.monotonic() + timeout
         wait = first_wait

@@ -70,9 +70,30 @@ CREATE TABLE IF NOT EXISTS runs (
     seconds DOUBLE NOT NULL,
     diagnostics VARCHAR NOT NULL,
     cache_key VARCHAR NOT NULL,
-    frames VARCHAR NOT NULL
+    frames VARCHAR NOT NULL,
+    inputs VARCHAR NOT NULL DEFAULT '{}'
 )
 """
+#: Columns added after the first release, for stores written before them.
+_RUNS_MIGRATIONS = ("ALTER TABLE runs ADD COLUMN IF NOT EXISTS inputs VARCHAR DEFAULT '{}'",)
+#: Column order of an INSERT into ``runs``.
+_RUNS_COLUMNS = (
+    "run_id",
+    "kind",
+    "scenario_name",
+    "scenario_toml",
+    "scenario_hash",
+    "baseline",
+    "model",
+    "parameters",
+    "package_version",
+    "created_at",
+    "seconds",
+    "diagnostics",
+    "cache_key",
+    "frames",
+    "inputs",
+)
 
 _LIST_COLUMNS = (
     "run_id",
@@ -105,14 +126,22 @@ def scenario_hash(scenario_toml: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def cache_key(kind: str, scenario_toml: str, parameters: Mapping[str, Any], version: str) -> str:
-    """Key under which an identical run is reused: kind, scenario hash, parameters, version."""
+def cache_key(
+    kind: str,
+    scenario_toml: str,
+    parameters: Mapping[str, Any],
+    version: str,
+    inputs: Mapping[str, str] | None = None,
+) -> str:
+    """Key under which an identical run is reused: kind, scenario hash, parameters, version and
+    the digests of the inputs it was computed from (measures, baseline data, model code)."""
     payload = json.dumps(
         {
             "kind": kind,
             "scenario": scenario_hash(scenario_toml),
             "parameters": parameters,
             "version": version,
+            "inputs": dict(inputs or {}),
         },
         sort_keys=True,
         default=str,
@@ -133,6 +162,8 @@ class RunMeta:
         kind: ``"run"`` for one solve; ``"montecarlo"``, ``"sweep"``... for batches.
         seconds: wall time of the computation.
         diagnostics: solver facts (converged, iterations, max_residual...).
+        inputs: digests of what the run was computed from (``measures``, ``baseline``,
+            ``code``; see :func:`tariffsim.runs.run_inputs`), part of the reuse key.
     """
 
     scenario_name: str
@@ -143,11 +174,12 @@ class RunMeta:
     kind: str = "run"
     seconds: float = 0.0
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
+    inputs: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def cache_key(self) -> str:
-        """Key identifying an identical run by this package version."""
-        return cache_key(self.kind, self.scenario_toml, self.parameters, __version__)
+        """Key identifying an identical run by this package version and these inputs."""
+        return cache_key(self.kind, self.scenario_toml, self.parameters, __version__, self.inputs)
 
 
 @dataclass(frozen=True)
@@ -203,17 +235,72 @@ class ResultsStore:
         return f"ResultsStore({str(self.path)!r})"
 
     @contextmanager
-    def _connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with exclusive_lock(self._lock_path, timeout=self.lock_timeout):
-            try:
-                con = duckdb.connect(str(self.path))
-            except duckdb.Error as exc:
-                raise StoreError(f"cannot open results store {self.path}: {exc}") from exc
+    def _connect(self, *, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A short-lived connection under the lock; read-only unless ``write``.
+
+        Reading never changes the file: a store on a read-only disk or folder can be listed
+        and shown. A missing store reads as empty (nothing is created by reading). A damaged
+        file (truncated, corrupted, not DuckDB) or a DuckDB file that is not a results store
+        raises a one-line :class:`StoreError` naming the file and the fix; it is never
+        written to.
+        """
+        if not write and not self.path.exists():
+            con = duckdb.connect(":memory:")  # an empty store, without creating the file
             try:
                 con.execute(_RUNS_DDL)
                 yield con
             finally:
                 con.close()
+            return
+        with exclusive_lock(self._lock_path, timeout=self.lock_timeout, read_only=not write):
+            try:
+                con = duckdb.connect(str(self.path), read_only=not write)
+            except duckdb.Error as exc:
+                raise self._damaged(exc) from None
+            try:
+                self._check_schema(con, write)
+                yield con
+            except duckdb.Error as exc:
+                raise self._damaged(exc) from None
+            finally:
+                con.close()
+
+    def _check_schema(self, con: duckdb.DuckDBPyConnection, write: bool) -> None:
+        """Refuse a DuckDB file of other tables; create or migrate ``runs`` when writing."""
+        rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()
+        tables = {str(r[0]) for r in rows}
+        if "runs" not in tables and tables:
+            raise StoreError(
+                f"{self.path} is a DuckDB file but not a tariffsim results store (no 'runs' "
+                "table); pass --store with another path (it is left unchanged)"
+            )
+        if not write:
+            if "runs" not in tables:  # an empty DuckDB file: reads as an empty store
+                con.execute(_RUNS_DDL.replace("CREATE TABLE", "CREATE TEMP TABLE"))
+            return
+        con.execute(_RUNS_DDL)
+        for statement in _RUNS_MIGRATIONS:
+            con.execute(statement)
+
+    def _damaged(self, exc: duckdb.Error) -> StoreError:
+        """A one-line error for a DuckDB failure on this store, with the fix."""
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        lowered = detail.lower()
+        if any(
+            sign in lowered
+            for sign in ("corrupt", "not a valid duckdb", "could not read", "checksum", "truncat")
+        ):
+            return StoreError(
+                f"results store {self.path} is damaged ({detail}); it is left unchanged: move "
+                f"it aside (mv {self.path} {self.path}.damaged) to start a new store, or pass "
+                "--store with another path"
+            )
+        if "lock" in lowered or "read-only" in lowered or "permission" in lowered:
+            return StoreError(
+                f"cannot open results store {self.path} ({detail}); pass --store with a "
+                "writable path"
+            )
+        return StoreError(f"results store {self.path}: {detail}")
 
     # ------------------------------------------------------------------ writing
     def save(
@@ -239,6 +326,7 @@ class ResultsStore:
             kind=meta.kind,
             seconds=meta.seconds,
             diagnostics=diagnostics,
+            inputs=meta.inputs,
         )
         return self.save_frames(full, frames, force=force)
 
@@ -263,7 +351,7 @@ class ResultsStore:
         key = meta.cache_key
         run_id = uuid.uuid4().hex[:12]
         columns = {name: [str(c) for c in frame.columns] for name, frame in frames.items()}
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             if not force:
                 row = con.execute(
                     "SELECT run_id FROM runs WHERE cache_key = ? ORDER BY created_at DESC LIMIT 1",
@@ -274,7 +362,8 @@ class ResultsStore:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(
-                    "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f"INSERT INTO runs ({', '.join(_RUNS_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' for _ in _RUNS_COLUMNS)})",
                     [
                         run_id,
                         meta.kind,
@@ -290,6 +379,7 @@ class ResultsStore:
                         json.dumps(dict(meta.diagnostics), sort_keys=True, default=str),
                         key,
                         json.dumps(columns),
+                        json.dumps(dict(meta.inputs), sort_keys=True),
                     ],
                 )
                 for name, frame in frames.items():
@@ -302,7 +392,7 @@ class ResultsStore:
 
     def delete(self, run_id: str) -> str:
         """Delete a run (id or unique prefix) and all its rows, in one transaction."""
-        with self._connect() as con:
+        with self._connect(write=True) as con:
             full = _resolve(con, run_id, self.path)
             con.execute("BEGIN TRANSACTION")
             try:
@@ -365,8 +455,9 @@ class ResultsStore:
             row = cur.fetchone()
             assert row is not None  # _resolve guarantees it
             meta = dict(zip(names, row, strict=True))
-            for key in ("parameters", "diagnostics", "frames"):
-                meta[key] = json.loads(meta[key])
+            meta.setdefault("inputs", "{}")  # a store written before inputs were recorded
+            for key in ("parameters", "diagnostics", "frames", "inputs"):
+                meta[key] = json.loads(meta[key] or "{}")
             frames: dict[str, pd.DataFrame] = {}
             for name, cols in meta["frames"].items():
                 select = ", ".join(f'"{c}"' for c in cols) if cols else "NULL AS _empty"

@@ -1,7 +1,9 @@
 """Run a scenario through the results store: reuse an identical stored run, or solve and save.
 
 This is the one path the CLI, the README quickstart and the dashboard use, so a run solved in
-one of them is found again by the others.
+one of them is found again by the others. "Identical" means the same scenario text, the same
+parameters and the same inputs (:func:`tariffsim.runs.inputs.run_inputs`: measures record,
+baseline data, model code): a changed measure rate or a new checkout solves again.
 """
 
 from __future__ import annotations
@@ -9,13 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from tariffsim import __version__
 from tariffsim.errors import ScenarioError
 from tariffsim.models.result import ModelResult
-from tariffsim.scenarios.runner import run_scenario, with_model
-from tariffsim.scenarios.schema import Scenario
+from tariffsim.runs.inputs import run_inputs
+from tariffsim.scenarios import Scenario, run_parameters, run_scenario
 from tariffsim.store import ResultsStore, RunMeta, cache_key
 
 __all__ = ["StoredOutcome", "run_and_store", "run_parameters"]
@@ -29,11 +30,6 @@ class StoredOutcome:
     reused: bool
     result: ModelResult
     seconds: float
-
-
-def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, Any]:
-    """The parameters stored with (and keying the reuse of) a run of ``scenario``."""
-    return with_model(scenario, model).parameters()
 
 
 def run_and_store(
@@ -59,7 +55,8 @@ def run_and_store(
             "Scenario.from_toml_text or load_scenario"
         )
     params = run_parameters(scenario, model)
-    key = cache_key("run", scenario.text, params, __version__)
+    inputs = run_inputs(scenario)
+    key = cache_key("run", scenario.text, params, __version__, inputs)
     if not force:
         existing = store.find(key)
         if existing is not None:
@@ -82,6 +79,7 @@ def run_and_store(
         parameters=params,
         kind="run",
         seconds=seconds,
+        inputs=inputs,
     )
     run_id = store.save(result, meta, force=True)
     return StoredOutcome(run_id, False, result, seconds)
