@@ -27,11 +27,15 @@ SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
     "canada-mexico-closer-ties": {"USA": -0.0007, "CAN": 0.0728, "MEX": 0.0968},
     "canada-retaliation-restored": {"USA": -0.0070, "CAN": 0.0321, "MEX": 0.0012},
     "ieepa-struck-down": {"USA": 0.0748, "CAN": 0.0677, "MEX": 0.3237},
+    "mexico-asia-tariffs": {"USA": -0.0020, "CAN": -0.0064, "MEX": -0.0770},
     "mexico-pause-ends": {"USA": -0.0006, "CAN": 0.0021, "MEX": -0.0560},
     "seed-sector-list": {"USA": -0.0371, "CAN": -0.4527, "MEX": -1.2688},
     "status-quo": {"USA": -0.2804, "CAN": -0.2606, "MEX": -0.4512},
     "tariffs-2025": {"USA": -0.2521, "CAN": -0.2482, "MEX": -0.5589},
-    "usmca-review-fails": {"USA": -0.0481, "CAN": -0.8065, "MEX": -0.8742},
+    "usmca-extension": {"USA": -0.1322, "CAN": -0.2158, "MEX": -0.2572},
+    "usmca-renegotiation": {"USA": -0.0519, "CAN": -0.3281, "MEX": -0.3029},
+    "usmca-review-fails": {"USA": 0.0023, "CAN": -0.2579, "MEX": -0.3247},
+    "usmca-withdrawal": {"USA": -0.0465, "CAN": -0.2692, "MEX": -0.0971},
 }
 #: Tolerance on a welfare snapshot, percentage points (the values are rounded to 1e-4).
 WELFARE_TOL_PP = 6e-5

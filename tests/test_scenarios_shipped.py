@@ -16,11 +16,15 @@ SHIPPED = (
     "canada-mexico-closer-ties",
     "canada-retaliation-restored",
     "ieepa-struck-down",
+    "mexico-asia-tariffs",
     "mexico-pause-ends",
     "seed-sector-list",
     "status-quo",
     "tariffs-2025",
+    "usmca-extension",
+    "usmca-renegotiation",
     "usmca-review-fails",
+    "usmca-withdrawal",
 )
 
 
@@ -116,6 +120,17 @@ def test_shipped_scenarios_move_the_way_their_questions_expect(model: str) -> No
     assert _flow(seed, "USA", "MEX") < 0
     _, t25 = _solved("tariffs-2025", model)
     assert _flow(t25, "USA", "CAN") < 0 and _flow(t25, "USA", "MEX") < 0
+    # Mexico's 2026 tariffs on non-FTA origins: Canadian goods replace Asian ones in Mexico
+    _, asia = _solved("mexico-asia-tariffs", model)
+    assert _flow(asia, "MEX", "CAN") > 0 and _flow(asia, "MEX", "CHN") < 0
+    # the Bank of Canada's review outcomes, from mildest to most adverse for Canada-Mexico trade
+    _, wd = _solved("usmca-withdrawal", model)
+    assert _flow(wd, "MEX", "CAN") < _flow(us, "MEX", "CAN") and _flow(wd, "CAN", "MEX") < 0
+    assert _flow(wd, "USA", "CAN") < 0 and _flow(wd, "USA", "MEX") < 0
+    _, rn = _solved("usmca-renegotiation", model)
+    assert _flow(rn, "USA", "CAN") < 0 and _flow(rn, "CAN", "MEX") < 0
+    _, ext = _solved("usmca-extension", model)
+    assert _flow(ext, "USA", "CAN") < 0 and _flow(ext, "USA", "MEX") < 0
 
 
 def test_tariffs_2025_is_the_ratio_of_two_baseline_comparisons() -> None:
