@@ -99,8 +99,9 @@ def test_jobs_on_a_hand_worked_case() -> None:
     assert usa.loc["A", "jobs_change"] == pytest.approx(-0.05 * 161_346_000)
     assert usa.loc["B", "jobs_change"] == pytest.approx(0.05 * 161_346_000)
     assert emp[emp["region"] == "JPN"]["jobs_new"].isna().all()
-    with_jobs = jobs_by_sector(emp[["region", "sector", "labour_share_base", "labour_share_new"]],
-                               household_data())
+    with_jobs = jobs_by_sector(
+        emp[["region", "sector", "labour_share_base", "labour_share_new"]], household_data()
+    )
     pd.testing.assert_frame_equal(with_jobs, emp)
 
 

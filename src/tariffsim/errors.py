@@ -9,11 +9,13 @@ from __future__ import annotations
 __all__ = [
     "DataValidationError",
     "ImplausibleResultError",
+    "IncompleteRunError",
     "MeasureError",
     "ScenarioError",
     "SolverConvergenceError",
     "StoreError",
     "TariffsimError",
+    "not_utf8",
 ]
 
 
@@ -72,3 +74,17 @@ class ImplausibleResultError(TariffsimError, ValueError):
     def __init__(self, message: str, *, problems: tuple[tuple[str, str, float], ...] = ()):
         self.problems = problems
         super().__init__(message)
+
+
+class IncompleteRunError(TariffsimError, RuntimeError):
+    """Too many items of a batch run (Monte Carlo draws) failed for its summary to stand.
+
+    Raised before anything is stored, so no run of "0 draws" (or of a biased few) is kept as
+    if it were complete.
+    """
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    """The one-line reason for a file that is not UTF-8 text: the byte, where, and the fix."""
+    bad = exc.object[exc.start : exc.start + 1].hex()
+    return f"not UTF-8 text (byte 0x{bad} at offset {exc.start}); save the file as UTF-8"

@@ -26,6 +26,7 @@ __all__ = [
     "emit_json",
     "errors_to_exit",
     "fail",
+    "make_console",
     "parse_date",
 ]
 
@@ -35,7 +36,18 @@ StoreOpt = Annotated[
     typer.Option("--store", help="Results store file (default: the user data directory)."),
 ]
 
-_stderr = Console(stderr=True)
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A Rich console that prints text exactly as given: no markup, no emoji codes.
+
+    Text from files, data and errors (``[[trade_costs]]``, ``pi[n,i,j]``, ``:x:``) must reach
+    the user unchanged, in tables too; the few deliberate styles (``[red]error:[/red]``) are
+    printed with ``markup=True`` and their variable parts escaped.
+    """
+    return Console(stderr=stderr, markup=False, emoji=False)
+
+
+_stderr = make_console(stderr=True)
 
 
 def emit_json(payload: Any, *, one_line: bool = False) -> None:
@@ -51,7 +63,9 @@ def fail(error: Exception | str, code: int = 1) -> typer.Exit:
     ``code`` 1 is a failure of the library (bad file, unknown run), 2 a bad option value. The
     message is printed as it is: brackets in it (``[[trade_costs]]``) are not Rich markup.
     """
-    _stderr.print(f"[red]error:[/red] {escape(str(error))}", highlight=False, soft_wrap=True)
+    _stderr.print(
+        f"[red]error:[/red] {escape(str(error))}", markup=True, highlight=False, soft_wrap=True
+    )
     return typer.Exit(code=code)
 
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, make_console
 from tariffsim.cli.main import app
 
 __all__ = ["data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
@@ -64,7 +64,7 @@ def list_cmd(as_json: JsonOpt = False) -> None:
         table.add_column(col)
     for r in rows:
         table.add_row(*(str(r[c]) for c in ("name", "year", "regions", "sectors", "title")))
-    Console().print(table)
+    make_console().print(table)
 
 
 @data_app.command()
@@ -85,7 +85,7 @@ def regions(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
         table.add_column(m)
     for r in rows:
         table.add_row(*(str(v) for v in r.values()))
-    Console().print(table)
+    make_console().print(table)
 
 
 def _sector_names(name: str) -> dict[str, str]:
@@ -128,7 +128,7 @@ def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
         table.add_row(
             r["code"], r["name"], "yes" if r["tradable"] else "no", f"{r['theta']:.2f}", r["na19"]
         )
-    Console().print(table)
+    make_console().print(table)
 
 
 @data_app.command()
@@ -141,13 +141,15 @@ def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None
     if as_json:
         emit_json(entry)
         return
-    console = Console()  # manifest text is escaped: pi[n,i,j] is a formula, not Rich markup
-    console.print(f"[bold]{name}[/bold]: {escape(entry['title'])}")
+    console = make_console()  # manifest text is escaped: pi[n,i,j] is a formula, not Rich markup
+    console.print(f"[bold]{name}[/bold]: {escape(entry['title'])}", markup=True)
     for key in ("year", "units", "citation", "license"):
-        console.print(f"[bold]{key}:[/bold] {escape(str(entry[key]))}", highlight=False)
+        console.print(
+            f"[bold]{key}:[/bold] {escape(str(entry[key]))}", markup=True, highlight=False
+        )
     src = " ".join(f"{k}={v}" for k, v in entry["source"].items())
-    console.print(f"[bold]source:[/bold] {escape(src)}", highlight=False)
-    console.print("[bold]steps:[/bold]")
+    console.print(f"[bold]source:[/bold] {escape(src)}", markup=True, highlight=False)
+    console.print("[bold]steps:[/bold]", markup=True)
     for k, step in enumerate(entry["steps"], start=1):
         console.print(f"  {k}. {step}", highlight=False, markup=False)
 
@@ -181,7 +183,7 @@ def show(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
             out["targets_2024"] = targets.to_dict(orient="records")
         emit_json(out)
         return
-    console = Console()
+    console = make_console()
     scale = 1e-3 if b.units.startswith("USD millions") else 1.0
     t1 = Table(title=f"{name} ({b.year}), USD billions, regions aggregated by na4")
     heads = ("region", "value added", "imports", "exports", "deficit", "tariff rev.", "avg tariff")

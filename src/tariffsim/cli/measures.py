@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, parse_date
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console, parse_date
 from tariffsim.cli.main import app
 from tariffsim.errors import TariffsimError
 
@@ -104,7 +103,7 @@ def rates(
             table.add_column("rate", justify="right")
             for s, r in rows.items():
                 table.add_row(s, _pct(r))
-            Console().print(table)
+            make_console().print(table)
             _print_warnings(warnings)
             return
         if day is not None:
@@ -119,8 +118,8 @@ def rates(
             table.add_column("ETR", justify="right")
             for k, v in etr.items():
                 table.add_row("all partners" if k == ALL_PARTNERS else k, _pct(v))
-            Console().print(table)
-            Console().print(_weights_note(baseline, importer), style="dim")
+            make_console().print(table)
+            make_console().print(_weights_note(baseline, importer), style="dim")
             _print_warnings(warnings)
             return
         assert lo is not None and hi is not None
@@ -148,10 +147,10 @@ def rates(
         for idx, (day_str, vals) in enumerate(zip(days, values, strict=True)):
             if idx == 0 or (vals != values[idx - 1]).any():
                 table.add_row(day_str, *(_pct(float(x)) for x in vals))
-        Console().print(table)
+        make_console().print(table)
         _print_warnings(warnings)
         if chart is not None:
-            Console().print(f"chart written to {chart}")
+            make_console().print(f"chart written to {chart}")
 
 
 #: How the tables name the usual importers (others by their code).
@@ -170,7 +169,9 @@ def _warnings(timeline: "Timeline", days: list[dt.date]) -> list[str]:
 
 def _print_warnings(warnings: list[str]) -> None:
     for w in warnings:
-        Console(stderr=True).print(f"[yellow]warning:[/yellow] {escape(w)}", highlight=False)
+        make_console(stderr=True).print(
+            f"[yellow]warning:[/yellow] {escape(w)}", markup=True, highlight=False
+        )
 
 
 def _weights_note(baseline: str, importer: str = "USA") -> str:
@@ -209,7 +210,7 @@ def list_measures(
             ms.id, ms.status.value, ms.imposed_by, ",".join(ms.applies_to), ",".join(ms.sectors),
             rate, ms.start.isoformat(), ms.end.isoformat() if ms.end else "",
         )  # fmt: skip
-    Console().print(table)
+    make_console().print(table)
 
 
 @measures_app.command()

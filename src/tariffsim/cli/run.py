@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tariffsim._jsonable import records, to_jsonable
-from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
+from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
@@ -49,8 +48,8 @@ app.add_typer(runs_app, name="runs")
 #: Date of the quickstart's effective-rate table (the status-quo scenario's date).
 QUICKSTART_DATE = dt.date(2025, 10, 1)
 
-_out = Console()
-_err = Console(stderr=True)
+_out = make_console()
+_err = make_console(stderr=True)
 
 #: Columns of the region table and of the trade-changes table, shown under
 #: :data:`tariffsim.report.COLUMN_LABELS` (the reports' headings).
@@ -133,7 +132,9 @@ def _print_result(result: "ModelResult", title: str, run_id: str, reused: bool) 
 
 def _print_outcome(scenario: "Scenario", outcome: "StoredOutcome") -> None:
     """The scenario's name and question, then its result tables and headline."""
-    _out.print(f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", highlight=False)
+    _out.print(
+        f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", markup=True, highlight=False
+    )
     _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
 
 
@@ -239,6 +240,7 @@ def main(
     _out.print(
         f"[bold]U.S. effective tariff rate on {QUICKSTART_DATE}[/bold] (import-weighted, "
         "wiod2011 weights, pre-substitution)",
+        markup=True,
         highlight=False,
     )
     table = Table()

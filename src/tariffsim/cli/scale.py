@@ -11,13 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tariffsim._jsonable import records
-from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail
+from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
 
 if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
@@ -79,7 +78,7 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=make_console(stderr=True),
         transient=True,
     )
     with progress:
@@ -127,7 +126,8 @@ def montecarlo(
         typer.Option(
             "--cv",
             min=0.0,
-            help="Coefficient of variation of θ where no standard error is given "
+            max=1.0,
+            help="Coefficient of variation of θ where no standard error is given, 0 to 1 "
             "(default: meta.default_cv of elasticities.toml, 0.25).",
         ),
     ] = None,
@@ -165,6 +165,7 @@ def montecarlo(
                 scheduler_label=label,
                 on_progress=advance,
             )
+        mc.require_complete()  # more than 5% of draws failed: exit 1, nothing stored
         meta = RunMeta(
             scenario_name=scen.name,
             scenario_toml=scen.text,
@@ -216,7 +217,7 @@ def montecarlo(
         }
         emit_json(out)
         return
-    console = Console()
+    console = make_console()
     table = Table(title=f"{scen.name}: GE, median [5%, 95%] over {mc.n_ok} draws")
     table.add_column("Region")
     for _, title in _HEADLINE:
@@ -233,7 +234,9 @@ def montecarlo(
     if scen.model != "ge":
         console.print(f"(scenario model is {scen.model!r}; Monte Carlo solves the GE model)")
     for f in mc.failures:
-        console.print(f"[red]draw {f.index} failed twice:[/red] {escape(' | '.join(f.errors))}")
+        console.print(
+            f"[red]draw {f.index} failed twice:[/red] {escape(' | '.join(f.errors))}", markup=True
+        )
     for idx, err in mc.retried.items():
         if idx not in {f.index for f in mc.failures}:
             console.print(f"draw {idx} failed once ({err}) and solved on retry", markup=False)
@@ -310,7 +313,7 @@ def sweep(
             }
         )
         return
-    console = Console()
+    console = make_console()
     table = Table(title=f"{scen.name}: {variable} as {spec.target} varies (GE)")
     table.add_column(spec.target, justify="right")
     for region in wide.columns:
@@ -321,7 +324,8 @@ def sweep(
     for f in result.failures:
         console.print(
             f"[red]value {spec.values[f.index]:g} failed twice:[/red] "
-            + escape(" | ".join(f.errors))
+            + escape(" | ".join(f.errors)),
+            markup=True,
         )
     console.print(
         f"{len(spec.values)} points in {result.seconds:.1f} s on {label}; stored as run {run_id}",

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tariffsim._jsonable import to_jsonable
-from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
 
 if TYPE_CHECKING:  # imported when the command runs, to keep `tariffsim --help` fast
@@ -119,6 +119,6 @@ def nafta(
     if as_json:
         emit_json(_payload(v))
     else:
-        _render(v, Console())
+        _render(v, make_console())
     if strict and not v.passed:
         raise typer.Exit(1)

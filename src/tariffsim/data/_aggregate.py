@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tariffsim.data.baseline import Baseline
-from tariffsim.errors import DataValidationError
+from tariffsim.errors import DataValidationError, not_utf8
 
 __all__ = ["MapSpec", "aggregate", "aggregate_tariff_with", "read_map", "shipped_maps"]
 
@@ -114,7 +114,10 @@ def _map_text(spec: str | Path, kind: str) -> tuple[str, str]:
         raise DataValidationError(
             f"map file not found: {path}", file=str(path), field=kind, value=str(spec)
         )
-    return path.read_text(encoding="utf-8-sig"), str(path)
+    try:
+        return path.read_text(encoding="utf-8-sig"), str(path)
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(not_utf8(exc), file=str(path), field=kind) from None
 
 
 def _membership(

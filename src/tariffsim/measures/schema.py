@@ -49,7 +49,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tariffsim.errors import MeasureError
+from tariffsim.errors import MeasureError, not_utf8
 from tariffsim.measures.codes import ALL_GOODS, GROUPS, NATIVE_REGIONS, NATIVE_SECTORS
 
 __all__ = [
@@ -86,7 +86,8 @@ class Status(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and ±inf (valid TOML floats) are refused outright, never compared with a bound
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Source(_Strict):
@@ -376,6 +377,8 @@ def _format_validation(file: str, text: str, data: dict[str, Any], exc: Validati
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key (not part of the measure format)"
+        elif err["type"] == "finite_number":
+            msg = "must be a finite number (nan and inf are not allowed)"
         value = err.get("input")
         shown = "" if isinstance(value, dict | list) else f" (value {value!r})"
         lines.append(f"{_where(file, text, data, loc)}: {msg}{shown}")
@@ -420,4 +423,12 @@ def load_measure_file(path: str | Path) -> MeasureFile:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise MeasureError(f"file {p}: cannot be read: {exc.strerror}") from None
-    return parse_measure_text(text, str(p))
+    except UnicodeDecodeError as exc:
+        raise MeasureError(f"file {p}: {not_utf8(exc)}") from None
+    parsed = parse_measure_text(text, str(p))
+    if not parsed.measure and not parsed.shares:
+        raise MeasureError(
+            f"file {p}: no [[measure]] and no [shares.NAME] tables; an empty measure file "
+            "has nothing to load (add measures, or leave the file out)"
+        )
+    return parsed

@@ -120,9 +120,9 @@ def add_people_outputs(result: ModelResult) -> ModelResult:
         household_cost(float(c), float(s)) for c, s in zip(cpi, spend.astype(float), strict=True)
     ]
     country["household_cost_total"] = country["household_cost"] * homes.astype(float)
-    country["household_currency"] = country["region"].map(
-        {k: v.currency for k, v in data.items()}
-    ).fillna("")
+    country["household_currency"] = (
+        country["region"].map({k: v.currency for k, v in data.items()}).fillna("")
+    )
     country["household_spending_year"] = country["region"].map(
         {k: float(v.spending_year) for k, v in data.items()}
     )

@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tariffsim.errors import IncompleteRunError
 from tariffsim.models.result import ModelResult
 from tariffsim.scale.draws import ThetaPrior, draw_thetas
 from tariffsim.scale.executor import BatchOutcome, ItemFailure, run_batches
@@ -32,12 +33,22 @@ from tariffsim.scale.problem import (
     value_columns,
 )
 
-__all__ = ["QUANTILES", "MonteCarloResult", "run_montecarlo", "summarise_draws"]
+__all__ = [
+    "MAX_FAILED_SHARE",
+    "QUANTILES",
+    "MonteCarloResult",
+    "run_montecarlo",
+    "summarise_draws",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
 #: Band quantiles reported for every result: 5th percentile, median, 95th percentile.
 QUANTILES: tuple[float, float, float] = (0.05, 0.50, 0.95)
+#: Largest share of failed draws a run may have and still be stored as complete. Failures are
+#: not random (extreme θ fail more often), so once they exceed the 5% tail of the band they
+#: could remove that whole tail and the 5th/95th percentiles would no longer mean what they say.
+MAX_FAILED_SHARE = 0.05
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,6 +96,24 @@ class MonteCarloResult:
     def n_ok(self) -> int:
         """Number of draws that solved (the bands rest on these)."""
         return self.n_draws - len(self.failures)
+
+    @property
+    def failed_share(self) -> float:
+        """Share of the draws that failed twice (0 to 1)."""
+        return len(self.failures) / self.n_draws if self.n_draws else 1.0
+
+    def require_complete(self, max_share: float = MAX_FAILED_SHARE) -> None:
+        """Raise :class:`IncompleteRunError` if more than ``max_share`` of the draws failed.
+
+        Call before storing or reporting the bands as a finished run.
+        """
+        if self.n_ok == 0 or self.failed_share > max_share:
+            first = self.failures[0].errors[-1] if self.failures and self.failures[0].errors else ""
+            raise IncompleteRunError(
+                f"{len(self.failures)} of {self.n_draws} Monte Carlo draws failed "
+                f"({100 * self.failed_share:.0f}%, more than the {100 * max_share:g}% allowed); "
+                f"the run is not stored. First error: {first}"
+            )
 
     @property
     def note(self) -> str:

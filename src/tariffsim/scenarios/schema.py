@@ -56,7 +56,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from tariffsim.errors import ScenarioError
+from tariffsim.errors import ScenarioError, not_utf8
 
 __all__ = [
     "CompareTo",
@@ -79,7 +79,8 @@ _ALLOWED: dict[str, str] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # NaN and ±inf (valid TOML floats) are refused outright, never compared with a bound
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Aggregation(_Strict):
@@ -232,6 +233,8 @@ class Scenario(_Strict):
             text = p.read_text(encoding="utf-8")
         except OSError as exc:
             raise ScenarioError(f"file {p}: cannot be read: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"file {p}: {not_utf8(exc)}") from None
         return cls.from_toml_text(text, source=str(p))
 
     def parameters(self) -> dict[str, Any]:
@@ -262,6 +265,8 @@ def _format_errors(source: str, exc: ValidationError) -> str:
             msg = "required field is missing"
         elif kind.startswith("date"):
             msg = f"{msg}; allowed: an ISO date YYYY-MM-DD"
+        elif kind == "finite_number":
+            msg = "must be a finite number (nan and inf are not allowed)"
         elif kind == "literal_error" and loc and loc[-1] in _ALLOWED:
             msg = f"not an allowed value; allowed: {_ALLOWED[loc[-1]]}"
         value = err.get("input")
