@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -319,3 +320,21 @@ def test_uncertainty_runs_show_bands_and_curves_and_their_reports(tmp_path: Path
         page = client.get(f"/download/{run_id}/html")
         assert page.status_code == 200
         assert f'"{chart}"' in page.get_data(as_text=True)
+
+
+def test_timeline_chart_shows_canada_and_mexico_own_rates(store_path: Path) -> None:
+    """Beside the U.S. series, Canada's and Mexico's own ETR on the U.S. and on China, each the
+    library's etr_series for that importer (its own import weights)."""
+    from tariffsim.measures import ETR_END, ETR_START, etr_series
+
+    backend = Backend(store_path)
+    frame = backend.neighbour_etr_frame()
+    assert list(frame.columns) == ["CAN>USA", "CAN>CHN", "MEX>USA", "MEX>CHN"]
+    can = etr_series(backend.timeline(), ETR_START, ETR_END, backend.native_baseline(),
+                     importer="CAN", partners=("USA", "CHN"))  # fmt: skip
+    pd.testing.assert_series_equal(frame["CAN>USA"], can["USA"], check_names=False)
+    assert frame.loc["2025-03-05", "CAN>USA"] > frame.loc["2025-03-01", "CAN>USA"]
+    assert frame.loc["2026-01-15", "MEX>CHN"] > frame.loc["2025-12-31", "MEX>CHN"]
+    names = {trace.name for trace in backend.etr_figure().data}
+    assert {"U.S. on Canada", "Canada on the U.S.", "Canada on China", "Mexico on the U.S.",
+            "Mexico on China"} <= names  # fmt: skip

@@ -47,6 +47,15 @@ __all__ = [
 ]
 
 
+#: Importers whose own ETR the timeline chart shows beside the U.S. series.
+NEIGHBOURS: tuple[str, ...] = ("CAN", "MEX")
+#: Legend names of the timeline chart's series (U.S. columns and ``neighbour_etr_frame``).
+ETR_LABELS: dict[str, str] = {
+    "CAN": "U.S. on Canada", "MEX": "U.S. on Mexico", "ALL": "U.S. on all partners",
+    "CAN>USA": "Canada on the U.S.", "CAN>CHN": "Canada on China",
+    "MEX>USA": "Mexico on the U.S.", "MEX>CHN": "Mexico on China",
+}  # fmt: skip
+
 #: Keys a ``POST /api/run`` body may have.
 _REQUEST_KEYS = frozenset({"scenario", "toml", "model"})
 
@@ -133,6 +142,7 @@ class Backend:
         self._timeline: Timeline | None = None
         self._native: Baseline | None = None
         self._etr: pd.DataFrame | None = None
+        self._neighbour_etr: pd.DataFrame | None = None
         self._default_regions: list[str] | None = None
 
     # ------------------------------------------------------------------ shared objects
@@ -167,6 +177,20 @@ class Backend:
                 self._etr = etr_series(timeline, ETR_START, ETR_END, base)
             return self._etr
 
+    def neighbour_etr_frame(self) -> pd.DataFrame:
+        """Canada's and Mexico's own daily ETR on the U.S. and on China over [ETR_START,
+        ETR_END] (columns ``CAN>USA``, ``CAN>CHN``, ``MEX>USA``, ``MEX>CHN``; computed once)."""
+        timeline, base = self.timeline(), self.native_baseline()
+        with self._lock:
+            if self._neighbour_etr is None:
+                parts = []
+                for importer in NEIGHBOURS:
+                    s = etr_series(timeline, ETR_START, ETR_END, base, importer=importer,
+                                   partners=("USA", "CHN"))  # fmt: skip
+                    parts.append(s[["USA", "CHN"]].add_prefix(f"{importer}>"))
+                self._neighbour_etr = pd.concat(parts, axis=1)
+            return self._neighbour_etr
+
     def etr_on(self, date: dt.date) -> dict[str, float]:
         """U.S. ETR on Canada, Mexico and all partners (``"ALL"``) on a date (fractions)."""
         return {
@@ -182,10 +206,13 @@ class Backend:
         )
 
     def etr_figure(self) -> go.Figure:
-        """ETR lines (U.S. on Canada, Mexico, all partners) and measures as events below."""
+        """ETR lines (U.S. on Canada, Mexico, all partners; Canada's and Mexico's own on the
+        U.S. and on China, dashed) and measures as events below."""
         from tariffsim.dashboard.figures import etr_with_events
 
-        return etr_with_events(self.etr_frame(), self.timeline().events())
+        return etr_with_events(
+            self.etr_frame(), self.timeline().events(), self.neighbour_etr_frame(), ETR_LABELS
+        )
 
     def rate_table(self, date: dt.date, importer: str, exporter: str) -> pd.DataFrame:
         """Effective rate (%) of every native sector for one importer and exporter on a date."""

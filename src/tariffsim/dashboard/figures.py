@@ -7,6 +7,8 @@ lines with :meth:`tariffsim.measures.Timeline.events` added as markers on a seco
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -23,12 +25,31 @@ EVENT_SYMBOLS: dict[str, str] = {
 }
 
 
-def etr_with_events(etr: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
+def etr_with_events(
+    etr: pd.DataFrame,
+    events: pd.DataFrame,
+    others: pd.DataFrame | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> go.Figure:
     """The report's ETR chart (``etr``: daily index, partner columns and ``ALL``, fractions)
     with every event inside the chart's dates as a marker on a lower axis, one row per
     imposing country, one colour per status, the measure id, event and rate in the hover.
+    ``others`` adds other importers' series on the same dates (dashed), named by ``labels``.
     """
-    fig = report_etr_figure(etr)
+    fig = report_etr_figure(
+        etr, title="Effective tariff rates, import-weighted (pre-substitution)", labels=labels
+    )
+    if others is not None:
+        for col in others.columns:
+            fig.add_scatter(
+                x=others.index,
+                y=100.0 * others[col],
+                mode="lines",
+                line_shape="hv",
+                line={"dash": "dash"},
+                name=(labels or {}).get(str(col), str(col)),
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.2f}%<extra></extra>",
+            )
     start, end = pd.Timestamp(etr.index.min()), pd.Timestamp(etr.index.max())
     dates = pd.to_datetime(events["date"])
     shown = events[(dates >= start) & (dates <= end)]

@@ -7,6 +7,7 @@ Plotly figures are written with the library inlined and use no map tiles or geo 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -87,9 +88,12 @@ def na_trade_figure(result: ModelResult, title: str | None = None) -> go.Figure:
     return fig
 
 
-def etr_figure(series: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """Step lines of an ETR series (fractions, index ``date``; columns partners and ``ALL``)."""
-    labels = {"CAN": "on Canada", "MEX": "on Mexico", "ALL": "all partners"}
+def etr_figure(
+    series: pd.DataFrame, title: str | None = None, labels: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Step lines of an ETR series (fractions, index ``date``; columns partners and ``ALL``);
+    ``labels`` names columns that are not a partner code (e.g. another importer's series)."""
+    names = {"CAN": "on Canada", "MEX": "on Mexico", "ALL": "all partners"} | dict(labels or {})
     fig = go.Figure()
     for col in series.columns:
         fig.add_scatter(
@@ -97,7 +101,7 @@ def etr_figure(series: pd.DataFrame, title: str | None = None) -> go.Figure:
             y=100.0 * series[col],
             mode="lines",
             line_shape="hv",
-            name=labels.get(str(col), f"on {col}"),
+            name=names.get(str(col), f"on {col}"),
             hovertemplate="%{x|%Y-%m-%d}: %{y:.2f}%<extra></extra>",
         )
     fig.update_layout(

@@ -1,11 +1,11 @@
 """Page 1, tariff timeline: ETR series and measures as events, the rate table, the audit trail.
 
 Everything shown comes from :mod:`tariffsim.measures` through the :class:`Backend`: the daily
-import-weighted effective tariff rate of the U.S. on Canada, on Mexico and overall
-(``etr_series``), the measures' start and end dates (``Timeline.events``), the effective rate
-of every sector for a picked importer and exporter on a picked date (``Timeline.rates_on`` on
-the native, unaggregated baseline, so each row is a cell the timeline can ``explain``), and the
-``explain`` audit trail of the row the user clicks.
+import-weighted effective tariff rate of the U.S. on Canada, on Mexico and overall, and of
+Canada and Mexico on the U.S. and on China (``etr_series``), the measures' start and end dates
+(``Timeline.events``), the effective rate of every sector for a picked importer and exporter
+on a picked date (``Timeline.rates_on`` on the native, unaggregated baseline, so each row is a
+cell the timeline can ``explain``), and the ``explain`` audit trail of the row the user clicks.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def layout(backend: Backend) -> list[Any]:
         html.H2("Tariff timeline"),
         html.P(
             "Import-weighted effective U.S. tariff rate (ETR) on Canada, on Mexico and on all "
-            "partners, with each measure's start and end as events.",
+            "partners, and (dashed) Canada's and Mexico's own ETR on the U.S. and on China, "
+            "each weighted by its own imports, with each measure's start and end as events.",
             className="ts-note",
         ),
         html.P(id="etr-weights", className="ts-note"),
