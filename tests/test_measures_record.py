@@ -233,7 +233,8 @@ def test_chapter_73_76_derivatives_on_full_value_until_2025_06_03(
 def test_2018_section_232_before_2025(tl: Timeline, native: Baseline) -> None:
     steel = share(tl, "steel_base_scope", "CHN", "METALS")
     alu = share(tl, "aluminum_base_scope", "CHN", "METALS")
-    chn = mfn(native, "CHN", "METALS") + 0.25 * steel + 0.10 * alu + 0.25 * 0.53  # + s301
+    s301 = 0.25 * (0.0630 + 0.0297 + 0.3707) + 0.075 * 0.2224  # lists 1, 2, 3 and 4A in 2024
+    chn = mfn(native, "CHN", "METALS") + 0.25 * steel + 0.10 * alu + s301
     assert cell(tl, native, "CHN", "METALS", "2024-06-01") == pytest.approx(chn)
     kor_alu = share(tl, "aluminum_base_scope", "KOR", "METALS")
     kor = mfn(native, "KOR", "METALS") + 0.10 * kor_alu  # steel under quota

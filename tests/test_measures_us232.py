@@ -70,3 +70,24 @@ def test_semiconductors(tl: Timeline, base: Baseline) -> None:
     trail = tl.explain("USA", "TWN", "ELEC", D(2026, 1, 15), base)
     reciprocal = next(t for t in trail.traces if t.id == "ieepa-reciprocal-twn")
     assert "s232-semiconductors" in reciprocal.displaced_by
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2018, 7, 5), 0.0),
+        (D(2018, 7, 6), 0.25 * 0.0630),
+        (D(2018, 8, 23), 0.25 * (0.0630 + 0.0297)),
+        (D(2018, 9, 24), 0.25 * (0.0630 + 0.0297) + 0.10 * 0.3707),
+        (D(2019, 5, 10), 0.25 * (0.0630 + 0.0297 + 0.3707)),
+        (D(2019, 9, 1), 0.25 * (0.0630 + 0.0297 + 0.3707) + 0.15 * 0.2224),
+        (D(2020, 2, 14), 0.25 * (0.0630 + 0.0297 + 0.3707) + 0.075 * 0.2224),
+    ],
+)  # fmt: skip
+def test_section_301_lists_by_hand(
+    tl: Timeline, base: Baseline, day: dt.date, expected: float
+) -> None:
+    """Lists 1-4A with their dates and rates (coverage: list value over 2018 imports)."""
+    ids = ("s301-chn", "s301-chn-list2", "s301-chn-list3", "s301-chn-list4a")
+    got = sum(_contribution(tl, base, mid, "CHN", "TEX", day) for mid in ids)
+    assert got == pytest.approx(expected)
