@@ -54,7 +54,7 @@ def secrets(tmp_path: Path) -> dict[str, Path]:
 def _with(field: str, value: str) -> str:
     """The status-quo scenario with one top-level or aggregation field set to ``value``."""
     text = shipped_scenario_text("status-quo")
-    default = {"regions": "na7", "sectors": "na19", "baseline": "wiod2011"}[field]
+    default = {"regions": "na7", "sectors": "na19", "baseline": "na2024"}[field]
     old = f'{field} = "{default}"'
     assert text.count(old) == 1
     return text.replace(old, f'{field} = "{value}"')
@@ -104,6 +104,7 @@ def test_posted_baseline_must_be_shipped(client: Any) -> None:
     resp = client.post("/api/run", json={"toml": text})
     assert resp.status_code == 400
     assert "field baseline" in _error(resp) and "wiod2011" in _error(resp)
+    assert "na2024" in _error(resp)
 
 
 def test_library_loader_still_takes_paths_but_untrusted_check_does_not(

@@ -22,9 +22,15 @@ def test_rates_on_a_date_json_matches_the_library() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert set(out["etr"]) == {"CAN", "MEX", "ALL"}
-    expected = etr_on(Timeline.default(), "2025-10-01", load_baseline("wiod2011"))
+    expected = etr_on(Timeline.default(), "2025-10-01", load_baseline("na2024"))
     assert out["etr"] == pytest.approx(expected)
-    assert "weights" in out["weights"]
+    assert "weights: na2024" in out["weights"]
+    # --baseline wiod2011 gives the 2011-weighted rates (README shows both).
+    res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--baseline", "wiod2011", "--json"])
+    assert res.exit_code == 0, res.output
+    old = etr_on(Timeline.default(), "2025-10-01", load_baseline("wiod2011"))
+    assert json.loads(res.output)["etr"] == pytest.approx(old)
+    assert old["MEX"] > expected["MEX"]  # 10.88% vs 9.24% (README)
 
 
 def test_rates_table_and_pair_matrix() -> None:

@@ -97,7 +97,7 @@ def test_cli_rates_importer(importer: str) -> None:
     out = json.loads(res.output)
     assert out["importer"] == importer and set(out["etr"]) == {*default_partners(importer), "ALL"}
     assert out["etr"] == pytest.approx(
-        etr_on(Timeline.default(), "2025-10-01", load_baseline("wiod2011"), importer=importer)
+        etr_on(Timeline.default(), "2025-10-01", load_baseline("na2024"), importer=importer)
     )
     assert out["warnings"] == []
     res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--importer", importer])

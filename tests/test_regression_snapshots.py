@@ -24,25 +24,33 @@ import pytest
 #: GE welfare change (% of real income) of the three North American countries, by shipped
 #: scenario, each with the scenario's own model settings (regression snapshot).
 SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
+    "canada-mexico-closer-ties": {"USA": -0.0004, "CAN": 0.0642, "MEX": 0.0732},
+    "canada-retaliation-restored": {"USA": -0.0059, "CAN": 0.0437, "MEX": -0.0006},
+    "ieepa-struck-down": {"USA": 0.0481, "CAN": 0.0779, "MEX": 0.1730},
+    "mexico-asia-tariffs": {"USA": -0.0067, "CAN": -0.0043, "MEX": -0.0735},
+    "mexico-pause-ends": {"USA": -0.0000, "CAN": 0.0003, "MEX": -0.0473},
+    "seed-sector-list": {"USA": -0.0348, "CAN": -0.5177, "MEX": -1.5410},
+    "status-quo": {"USA": -0.2032, "CAN": -0.2919, "MEX": -0.3732},
+    "tariffs-2025": {"USA": -0.1833, "CAN": -0.2512, "MEX": -0.4803},
+    "usmca-extension": {"USA": -0.1109, "CAN": -0.2278, "MEX": -0.3388},
+    "usmca-renegotiation": {"USA": -0.0505, "CAN": -0.3827, "MEX": -0.3301},
+    "usmca-review-fails": {"USA": -0.0032, "CAN": -0.2426, "MEX": -0.5079},
+    "usmca-withdrawal": {"USA": -0.0553, "CAN": -0.2548, "MEX": -0.2001},
+}
+#: The same on the wiod2011 baseline (README shows both side by side), for the scenarios the
+#: README's comparison text quotes.
+WIOD2011_WELFARE_PCT: dict[str, dict[str, float]] = {
     "canada-mexico-closer-ties": {"USA": -0.0007, "CAN": 0.0728, "MEX": 0.0968},
-    "canada-retaliation-restored": {"USA": -0.0070, "CAN": 0.0321, "MEX": 0.0012},
-    "ieepa-struck-down": {"USA": 0.0748, "CAN": 0.0677, "MEX": 0.3237},
-    "mexico-asia-tariffs": {"USA": -0.0020, "CAN": -0.0064, "MEX": -0.0770},
-    "mexico-pause-ends": {"USA": -0.0006, "CAN": 0.0021, "MEX": -0.0560},
-    "seed-sector-list": {"USA": -0.0371, "CAN": -0.4527, "MEX": -1.2688},
     "status-quo": {"USA": -0.2804, "CAN": -0.2606, "MEX": -0.4512},
-    "tariffs-2025": {"USA": -0.2521, "CAN": -0.2482, "MEX": -0.5589},
-    "usmca-extension": {"USA": -0.1322, "CAN": -0.2158, "MEX": -0.2572},
-    "usmca-renegotiation": {"USA": -0.0519, "CAN": -0.3281, "MEX": -0.3029},
-    "usmca-review-fails": {"USA": 0.0023, "CAN": -0.2579, "MEX": -0.3247},
-    "usmca-withdrawal": {"USA": -0.0465, "CAN": -0.2692, "MEX": -0.0971},
 }
 #: Tolerance on a welfare snapshot, percentage points (the values are rounded to 1e-4).
 WELFARE_TOL_PP = 6e-5
 
 #: Import-weighted U.S. effective tariff rate (%) on 2025-10-01, as README states it.
 ETR_DATE = dt.date(2025, 10, 1)
-ETR_PCT: dict[str, float] = {"CAN": 9.02, "MEX": 10.88, "ALL": 18.63}
+ETR_PCT: dict[str, float] = {"CAN": 8.23, "MEX": 9.24, "ALL": 17.89}
+#: The same with the wiod2011 baseline's 2011 import weights (README, side by side).
+WIOD2011_ETR_PCT: dict[str, float] = {"CAN": 9.02, "MEX": 10.88, "ALL": 18.63}
 #: Tolerance on an ETR snapshot, percentage points (the values are rounded to 0.01).
 ETR_TOL_PP = 0.006
 
@@ -50,19 +58,29 @@ ETR_TOL_PP = 0.006
 NORTH_AMERICA = ("USA", "CAN", "MEX")
 
 
-def current_welfare(name: str) -> dict[str, float]:
-    """Welfare change (%) of the USA, Canada and Mexico in shipped scenario ``name``."""
+def current_welfare(name: str, baseline: str | None = None) -> dict[str, float]:
+    """Welfare change (%) of the USA, Canada and Mexico in shipped scenario ``name`` (on another
+    ``baseline`` than the scenario's if named, with the scenario's aggregation)."""
+    from tariffsim.data import load_baseline
     from tariffsim.scenarios import load_scenario, run_scenario
 
-    country = run_scenario(load_scenario(name)).country.set_index("region")
+    scenario = load_scenario(name)
+    base = None
+    if baseline is not None:
+        agg = scenario.aggregation
+        base = load_baseline(baseline, regions=agg.regions, sectors=agg.sectors)
+    country = run_scenario(scenario, baseline=base).country.set_index("region")
     return {r: float(country.loc[r, "welfare_pct"]) for r in NORTH_AMERICA}
 
 
-def current_etr() -> dict[str, float]:
-    """U.S. ETR (%) on Canada, Mexico and all partners on :data:`ETR_DATE`."""
+def current_etr(baseline: str | None = None) -> dict[str, float]:
+    """U.S. ETR (%) on Canada, Mexico and all partners on :data:`ETR_DATE` (weights: the
+    default policy baseline, or the native ``baseline`` named)."""
+    from tariffsim.data import load_baseline
     from tariffsim.measures import Timeline, etr_on
 
-    rates = etr_on(Timeline.default(), ETR_DATE)
+    weights = load_baseline(baseline) if baseline is not None else None
+    rates = etr_on(Timeline.default(), ETR_DATE, weights)
     return {k: 100.0 * float(rates[k]) for k in ETR_PCT}
 
 
@@ -96,6 +114,19 @@ def test_etr_regression() -> None:
         )
 
 
+@pytest.mark.parametrize("name", sorted(WIOD2011_WELFARE_PCT))
+def test_scenario_welfare_on_wiod2011_regression(name: str) -> None:
+    got = current_welfare(name, "wiod2011")
+    for region in NORTH_AMERICA:
+        assert got[region] == pytest.approx(WIOD2011_WELFARE_PCT[name][region], abs=WELFARE_TOL_PP)
+
+
+def test_etr_with_wiod2011_weights_regression() -> None:
+    got = current_etr("wiod2011")
+    for key, expected in WIOD2011_ETR_PCT.items():
+        assert got[key] == pytest.approx(expected, abs=ETR_TOL_PP), key
+
+
 def _print_current() -> None:
     """Print the snapshot dictionaries with today's values, ready to paste above."""
     from tariffsim.scenarios import list_shipped_scenarios
@@ -110,6 +141,13 @@ def _print_current() -> None:
     print("}")
     etr = ", ".join(f'"{k}": {v:.2f}' for k, v in current_etr().items())
     print(f"ETR_PCT = {{{etr}}}")
+    print("WIOD2011_WELFARE_PCT = {")
+    for name in WIOD2011_WELFARE_PCT:
+        inner = ", ".join(f'"{r}": {v:.4f}' for r, v in current_welfare(name, "wiod2011").items())
+        print(f'    "{name}": {{{inner}}},')
+    print("}")
+    etr = ", ".join(f'"{k}": {v:.2f}' for k, v in current_etr("wiod2011").items())
+    print(f"WIOD2011_ETR_PCT = {{{etr}}}")
 
 
 if __name__ == "__main__":

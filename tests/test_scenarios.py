@@ -31,7 +31,7 @@ def _scen(extra: str = "", base: str = BASE) -> Scenario:
 
 def test_defaults_and_parameters() -> None:
     s = _scen()
-    assert s.baseline == "wiod2011" and s.aggregation.regions == "na7"
+    assert s.baseline == "na2024" and s.aggregation.regions == "na7"
     assert s.aggregation.sectors == "na19" and s.deficits == "fixed"
     assert s.compare_to.tariffs == "baseline" and s.measures.timeline == "shipped"
     assert s.parameters()["model"] == "pe"

@@ -13,6 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from tariffsim._defaults import POLICY_BASELINE
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console, parse_date
 from tariffsim.cli.main import app
 from tariffsim.errors import TariffsimError
@@ -67,7 +68,7 @@ def rates(
         typer.Option("--exporter", help="With --on: the importer's rates on it by sector."),
     ] = None,
     files: FilesOpt = None,
-    baseline: BaselineOpt = "wiod2011",
+    baseline: BaselineOpt = POLICY_BASELINE,
     as_json: JsonOpt = False,
 ) -> None:
     """Effective tariff rates of an importer (the U.S. unless ``--importer``), import-weighted
@@ -220,7 +221,7 @@ def explain(
     sector: Annotated[str, typer.Option("--sector", help="Native WIOD sector code.")],
     on: Annotated[str, typer.Option("--on", help="Date (YYYY-MM-DD).")],
     file: Annotated[Path | None, typer.Argument(help="Measure file (default: shipped).")] = None,
-    baseline: BaselineOpt = "wiod2011",
+    baseline: BaselineOpt = POLICY_BASELINE,
     as_json: JsonOpt = False,
 ) -> None:
     """Audit trail of one rate: every measure naming the cell, stacking, exemptions, result."""

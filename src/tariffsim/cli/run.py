@@ -18,6 +18,7 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from tariffsim._defaults import POLICY_BASELINE
 from tariffsim._jsonable import records, to_jsonable
 from tariffsim.cli._shared import JsonOpt, StoreOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
@@ -239,7 +240,7 @@ def main(
         return
     _out.print(
         f"[bold]U.S. effective tariff rate on {QUICKSTART_DATE}[/bold] (import-weighted, "
-        "wiod2011 weights, pre-substitution)",
+        f"{POLICY_BASELINE} weights, pre-substitution)",
         markup=True,
         highlight=False,
     )

@@ -160,12 +160,12 @@ class Backend:
             return self._timeline
 
     def native_baseline(self) -> Baseline:
-        """The native (unaggregated) wiod2011 baseline the rate table and ETR weights use."""
+        """The native (unaggregated) policy baseline (na2024) the rate table and ETR weights use."""
         with self._lock:
             if self._native is None:
-                from tariffsim.data import load_baseline
+                from tariffsim.data import POLICY_BASELINE, load_baseline
 
-                self._native = load_baseline("wiod2011")
+                self._native = load_baseline(POLICY_BASELINE)
             return self._native
 
     # ------------------------------------------------------------------ timeline page
@@ -326,9 +326,9 @@ class Backend:
         """Region codes of the default aggregation (na7), offered before a scenario is picked."""
         with self._lock:
             if self._default_regions is None:
-                from tariffsim.data import load_baseline
+                from tariffsim.data import POLICY_BASELINE, load_baseline
 
-                agg = load_baseline("wiod2011", regions="na7", sectors="na19")
+                agg = load_baseline(POLICY_BASELINE, regions="na7", sectors="na19")
                 self._default_regions = list(agg.regions)
             return self._default_regions
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from tariffsim.data._aggregate import aggregate, read_map, shipped_maps
 from tariffsim.data._load import (
+    POLICY_BASELINE,
     REQUIRED_FIELDS,
     aggregate_tariff,
     elasticities,
@@ -64,6 +65,7 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CALIBRATED",
+    "POLICY_BASELINE",
     "REQUIRED_FIELDS",
     "TOLERANCE",
     "Baseline",

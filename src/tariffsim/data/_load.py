@@ -22,12 +22,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from tariffsim._defaults import POLICY_BASELINE
 from tariffsim.data._aggregate import MapSpec, aggregate, aggregate_tariff_with, read_map
 from tariffsim.data._validate import validate
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import DataValidationError
 
 __all__ = [
+    "POLICY_BASELINE",
     "REQUIRED_FIELDS",
     "aggregate_tariff",
     "elasticities",

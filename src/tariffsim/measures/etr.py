@@ -6,9 +6,10 @@ ETR of importer n on partner p on date t is
     ETR_np(t) = Σ_j τ_npj(t) · w_pj / Σ_j w_pj,    w_pj = trade_npj (baseline imports, pre-tariff)
 
 over goods sectors j (WIOD c1..c16), and the overall ETR uses every partner p ≠ n. The weights
-are *fixed* baseline import values (by default the native wiod2011 baseline: n's imports of
-2011 by partner and sector), so the series is "pre-substitution" in the Budget Lab's sense:
-it moves only with the rates, never with the import mix that the tariffs change.
+are *fixed* baseline import values (by default the native policy baseline ``na2024``: n's
+imports of 2024 by partner and sector; ``wiod2011`` gives 2011 weights), so the series is
+"pre-substitution" in the Budget Lab's sense: it moves only with the rates, never with the
+import mix that the tariffs change.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ ETR_END = dt.date(2026, 3, 31)
 
 def _native(baseline: Baseline | None) -> Baseline:
     if baseline is None:
-        from tariffsim.data import load_baseline
+        from tariffsim.data import POLICY_BASELINE, load_baseline
 
-        return load_baseline("wiod2011")
+        return load_baseline(POLICY_BASELINE)
     if baseline.sector_map or baseline.region_map:
         raise MeasureError(
             f"ETR weights need a native baseline; {baseline.name!r} is aggregated "
@@ -162,7 +163,7 @@ def etr_chart(
     path: str | Path,
     *,
     title: str = "U.S. effective tariff rate, import-weighted (pre-substitution)",
-    weights_note: str = "weights: wiod2011 U.S. goods imports by partner and sector; incl. MFN",
+    weights_note: str = "weights: na2024 U.S. goods imports by partner and sector; incl. MFN",
 ) -> Path:
     """Step chart of an :func:`etr_series` frame, in percent, saved as PNG or SVG by suffix."""
     import matplotlib

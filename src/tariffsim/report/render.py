@@ -89,7 +89,7 @@ def scenario_etr(
 ) -> pd.DataFrame:
     """Daily U.S. ETR on Canada, Mexico and all partners under a scenario's timeline.
 
-    Uses :func:`tariffsim.measures.etr_series` on the native wiod2011 baseline (fixed 2011
+    Uses :func:`tariffsim.measures.etr_series` on the native na2024 baseline (fixed 2024
     import weights, pre-substitution).
     """
     from tariffsim.measures import etr_series
@@ -259,7 +259,7 @@ def _point_sections(
         doc.heading("Effective U.S. tariff rate over time", level)
         doc.plotly(etr_figure(etr), "chart-etr")
         doc.image("etr", "ETR", lambda p: etr_chart(etr, p))
-        doc.paragraph("Import-weighted with fixed wiod2011 U.S. import weights (pre-substitution).")
+        doc.paragraph("Import-weighted with fixed na2024 U.S. import weights (pre-substitution).")
 
 
 def write_report(

@@ -5,7 +5,7 @@ A scenario says which tariffs to compare, on which baseline, with which model::
     name = "mexico-pause-ends"
     question = "What if the pause ends and the threatened 30% border tariff applies to Mexico?"
     description = "..."
-    baseline = "wiod2011"            # baseline id (default wiod2011)
+    baseline = "na2024"              # baseline id (default na2024; wiod2011, cp1993 selectable)
     model = "ge"                     # "ge" (Caliendo-Parro) or "pe" (Armington, SMART style)
     elasticities = "cp2015"          # elasticity set: "cp2015" or "smart" (PE)
     deficits = "fixed"               # GE: "fixed" (as in the baseline) or "balanced"
@@ -56,6 +56,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from tariffsim._defaults import POLICY_BASELINE
 from tariffsim.errors import ScenarioError, not_utf8
 
 __all__ = [
@@ -165,7 +166,7 @@ class Scenario(_Strict):
     name: str
     question: str = Field(min_length=1)
     description: str = ""
-    baseline: str = "wiod2011"
+    baseline: str = POLICY_BASELINE
     aggregation: Aggregation = Aggregation()
     model: Literal["ge", "pe"] = "ge"
     elasticities: Literal["cp2015", "smart"] = "cp2015"
