@@ -1,4 +1,4 @@
-"""``tariffsim data list|regions|sectors|provenance|show``: the embedded baselines.
+"""``tariffsim data list|regions|sectors|provenance|show|build-icio``: the baselines.
 
 Thin layer over :mod:`tariffsim.data`: each command calls the library and renders a Rich table,
 or with ``--json`` prints machine-readable JSON. The library is imported inside the commands
@@ -7,6 +7,7 @@ or with ``--json`` prints machine-readable JSON. The library is imported inside 
 
 import csv
 from importlib import resources
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,10 +18,10 @@ from rich.table import Table
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, make_console
 from tariffsim.cli.main import app
 
-__all__ = ["data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
+__all__ = ["build_icio", "data_app", "list_cmd", "provenance", "regions", "sectors", "show"]
 
 data_app = typer.Typer(
-    help="Embedded baselines: list, regions, sectors, provenance, show.", no_args_is_help=True
+    help="Baselines: list, regions, sectors, provenance, show, build-icio.", no_args_is_help=True
 )
 app.add_typer(data_app, name="data")
 
@@ -29,42 +30,95 @@ BaselineArg = Annotated[
 ]
 
 
-def _check_name(name: str) -> None:
-    from tariffsim.data import list_baselines
+def _check_name(name: str, *, user: bool = False) -> None:
+    from tariffsim.data import list_baselines, list_user_baselines
 
-    if name not in list_baselines():
+    allowed = list_baselines() + (list_user_baselines() if user else [])
+    if name not in allowed:
         raise typer.BadParameter(
-            f"unknown baseline {name!r}; allowed: {', '.join(list_baselines())}",
+            f"unknown baseline {name!r}; allowed: {', '.join(allowed)}",
             param_hint="BASELINE",
         )
 
 
+def _entry(name: str) -> dict[str, Any]:
+    from tariffsim.data import list_baselines, manifest, user_manifest
+
+    return dict(manifest()["baselines"][name] if name in list_baselines() else user_manifest(name))
+
+
 @data_app.command("list")
 def list_cmd(as_json: JsonOpt = False) -> None:
-    """List the embedded baselines with year, size and title."""
-    from tariffsim.data import list_baselines, manifest
+    """List the embedded baselines and the user's own (built with build-icio)."""
+    from tariffsim.data import list_baselines, list_user_baselines, user_baselines_dir
 
-    entries = manifest()["baselines"]
-    rows = [
-        {
-            "name": name,
-            "year": entries[name]["year"],
-            "regions": entries[name]["regions"],
-            "sectors": entries[name]["sectors"],
-            "units": entries[name]["units"],
-            "title": entries[name]["title"],
-        }
-        for name in list_baselines()
-    ]
+    with errors_to_exit():
+        names = [(n, "package") for n in list_baselines()]
+        names += [(n, str(user_baselines_dir())) for n in list_user_baselines()]
+        rows = []
+        for name, where in names:
+            entry = _entry(name)
+            rows.append(
+                {
+                    "name": name,
+                    "year": entry["year"],
+                    "regions": entry["regions"],
+                    "sectors": entry["sectors"],
+                    "units": entry["units"],
+                    "title": entry["title"],
+                    "where": where,
+                }
+            )
     if as_json:
         emit_json(rows)
         return
-    table = Table(title="Embedded baselines")
-    for col in ("name", "year", "regions", "sectors", "title"):
+    table = Table(title="Baselines (package and user-built)")
+    for col in ("name", "year", "regions", "sectors", "title", "where"):
         table.add_column(col)
     for r in rows:
-        table.add_row(*(str(r[c]) for c in ("name", "year", "regions", "sectors", "title")))
+        table.add_row(
+            *(str(r[c]) for c in ("name", "year", "regions", "sectors", "title", "where"))
+        )
     make_console().print(table)
+
+
+@data_app.command("build-icio")
+def build_icio(
+    file: Annotated[Path, typer.Argument(help="OECD ICIO CSV (2023 or 2025 edition layout).")],
+    year: Annotated[int, typer.Option("--year", help="Year of the table, e.g. 2020.")],
+    regions: Annotated[
+        str, typer.Option("--regions", help="Shipped region map: na7 or na4.")
+    ] = "na7",
+    name: Annotated[
+        str | None, typer.Option("--name", help="Baseline name (default icio{YEAR}_{REGIONS}).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build a baseline from your own OECD ICIO table; stored in the user data directory."""
+    from tariffsim.data import build_icio_baseline, save_user_baseline
+
+    if regions not in ("na7", "na4"):
+        raise typer.BadParameter(f"{regions!r}; allowed: na7, na4", param_hint="--regions")
+    with errors_to_exit():
+        baseline, prov = build_icio_baseline(file, year, regions=regions, name=name)
+        path = save_user_baseline(baseline, prov)
+    summary = {
+        "name": baseline.name,
+        "year": baseline.year,
+        "regions": list(baseline.regions),
+        "sectors": len(baseline.sectors),
+        "world_value_added_usd_mn": float(baseline.value_added.sum()),
+        "file": str(path),
+    }
+    if as_json:
+        emit_json(summary)
+        return
+    make_console().print(
+        f"built {baseline.name}: {len(baseline.regions)} regions "
+        f"({', '.join(baseline.regions)}) x {len(baseline.sectors)} industries, validated; "
+        f'saved to {path}. Use it as baseline = "{baseline.name}" in a scenario file.',
+        highlight=False,
+    )
 
 
 @data_app.command()
@@ -134,10 +188,13 @@ def sectors(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
 @data_app.command()
 def provenance(name: BaselineArg = "wiod2011", as_json: JsonOpt = False) -> None:
     """Source, licence, citation and every transformation step of a baseline (manifest.toml)."""
-    from tariffsim.data import manifest
+    _check_name(name, user=True)
+    with errors_to_exit():
+        entry = _entry(name)
+    _print_provenance(name, entry, as_json)
 
-    _check_name(name)
-    entry = manifest()["baselines"][name]
+
+def _print_provenance(name: str, entry: dict[str, Any], as_json: bool) -> None:
     if as_json:
         emit_json(entry)
         return

@@ -31,15 +31,18 @@ from tariffsim.data._load import (
     aggregate_tariff,
     elasticities,
     list_baselines,
+    list_user_baselines,
     load_baseline,
     load_baseline_file,
     load_cp_tariffs,
     manifest,
+    user_manifest,
 )
 from tariffsim.data._validate import TOLERANCE, validate
 from tariffsim.data.baseline import Baseline
 
 if TYPE_CHECKING:
+    from tariffsim.data._icio import build_icio_baseline, save_user_baseline, user_baselines_dir
     from tariffsim.data._summary import country_summary, reference_2024, vintage_gap
     from tariffsim.data._targets import CALIBRATED, calibration_targets, macro_2024
 
@@ -51,6 +54,9 @@ _LAZY = {
     "CALIBRATED": "_targets",
     "calibration_targets": "_targets",
     "macro_2024": "_targets",
+    "build_icio_baseline": "_icio",
+    "save_user_baseline": "_icio",
+    "user_baselines_dir": "_icio",
 }
 
 
@@ -71,10 +77,12 @@ __all__ = [
     "Baseline",
     "aggregate",
     "aggregate_tariff",
+    "build_icio_baseline",
     "calibration_targets",
     "country_summary",
     "elasticities",
     "list_baselines",
+    "list_user_baselines",
     "load_baseline",
     "load_baseline_file",
     "load_cp_tariffs",
@@ -82,7 +90,10 @@ __all__ = [
     "manifest",
     "read_map",
     "reference_2024",
+    "save_user_baseline",
     "shipped_maps",
+    "user_baselines_dir",
+    "user_manifest",
     "validate",
     "vintage_gap",
 ]

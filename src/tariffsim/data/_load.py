@@ -34,10 +34,12 @@ __all__ = [
     "aggregate_tariff",
     "elasticities",
     "list_baselines",
+    "list_user_baselines",
     "load_baseline",
     "load_baseline_file",
     "load_cp_tariffs",
     "manifest",
+    "user_manifest",
 ]
 
 REQUIRED_FIELDS = (
@@ -82,15 +84,41 @@ def elasticities() -> dict[str, Any]:
 
 
 def list_baselines() -> list[str]:
-    """Names of the embedded baselines, e.g. ``["cp1993", "wiod2011"]``."""
+    """Names of the embedded baselines, e.g. ``["cp1993", "na2024", "wiod2011"]``."""
     return sorted(_manifest()["baselines"])
+
+
+def _user_dir() -> Path:
+    from tariffsim.data._icio import user_baselines_dir
+
+    return user_baselines_dir()
+
+
+def list_user_baselines() -> list[str]:
+    """Names of the baselines built by the user (``tariffsim data build-icio``), if any."""
+    folder = _user_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.npz") if (folder / f"{p.stem}.toml").is_file())
+
+
+def user_manifest(name: str) -> dict[str, Any]:
+    """Provenance of a user-built baseline (its ``NAME.toml`` beside ``NAME.npz``)."""
+    path = _user_dir() / f"{name}.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise DataValidationError(
+            f"cannot read the provenance file ({exc})", file=str(path), field="file"
+        ) from exc
 
 
 def _entry(name: str) -> dict[str, Any]:
     entries: dict[str, Any] = _manifest()["baselines"]
     if name not in entries:
+        allowed = sorted(entries) + list_user_baselines()
         raise DataValidationError(
-            f"unknown baseline {name!r}; allowed: {', '.join(sorted(entries))}",
+            f"unknown baseline {name!r}; allowed: {', '.join(allowed)}",
             file="manifest.toml",
             field="name",
             value=name,
@@ -203,7 +231,21 @@ def load_baseline_file(path: str | Path) -> Baseline:
 
 @functools.cache
 def _native_with_extras(name: str) -> tuple[Baseline, dict[str, npt.NDArray[Any]]]:
-    """The shipped baseline ``name`` (validated once) and its extra arrays (e.g. tariff_2005)."""
+    """The shipped baseline ``name`` (validated once) and its extra arrays (e.g. tariff_2005);
+    a user-built baseline of that name if no shipped one has it."""
+    if name not in _manifest()["baselines"] and name in list_user_baselines():
+        path = _user_dir() / f"{name}.npz"
+        entry = user_manifest(name)
+        provenance = {
+            "title": str(entry.get("title", "")),
+            "source": _source_text(entry.get("source", {})),
+            "citation": str(entry.get("citation", "")),
+            "license": str(entry.get("license", "")),
+            "file": str(path),
+            "manifest": str(path.with_suffix(".toml")),
+        }
+        arrays = _read_npz(path, str(path))
+        return _to_baseline(arrays, str(path), provenance), {}
     entry = _entry(name)
     rel = entry["file"]
     data = resources.files(_PKG).joinpath(*rel.split("/")).read_bytes()
