@@ -3,7 +3,7 @@
 Run from the repository root (not at install time; the package ships the outputs)::
 
     .venv/bin/python scripts/build_baseline.py   # -> src/tariffsim/data/{baselines,manifest.toml}
-    .venv/bin/python scripts/build_baseline.py --out /tmp/x --shared /path/to/shared/data
+    .venv/bin/python scripts/build_baseline.py --out /tmp/x --raw /path/to/raw/data
 
 Outputs (all in USD millions at pre-tariff prices unless stated):
 
@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import csv
 import importlib.util
+import os
 import sys
 import tomllib
 from dataclasses import dataclass, field
@@ -42,7 +43,7 @@ FloatArray = npt.NDArray[np.float64]
 REPO = Path(__file__).resolve().parents[1]
 PKG_DATA = REPO / "src" / "tariffsim" / "data"
 MAPS = PKG_DATA / "maps"
-DEFAULT_SHARED = REPO.parent / "shared" / "data"
+DEFAULT_SHARED = Path(os.environ.get("TARIFFSIM_RAW_DATA") or REPO.parent / "shared" / "data")
 
 CP_REGIONS = [
     "ARG",
@@ -1115,7 +1116,12 @@ def main() -> None:
     """Command-line entry point."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument(
-        "--shared", type=Path, default=DEFAULT_SHARED, help="raw data folder (../shared/data)"
+        "--raw",
+        "--shared",
+        dest="shared",
+        type=Path,
+        default=DEFAULT_SHARED,
+        help="raw-data folder (default $TARIFFSIM_RAW_DATA, else ../shared/data)",
     )
     ap.add_argument(
         "--out", type=Path, default=PKG_DATA, help="output folder (package data folder)"

@@ -1,15 +1,16 @@
 """Derive the share tables of the shipped measure timeline from the raw public files.
 
-Run from the repository root (needs ../shared/data beside the clone)::
+Run from the repository root with the raw-data folder (``--raw DIR``; default
+``$TARIFFSIM_RAW_DATA`` or ``../shared/data`` beside the clone)::
 
-    .venv/bin/python scripts/derive_measure_shares.py > /tmp/shares.toml
+    .venv/bin/python scripts/derive_measure_shares.py --raw /path/to/raw > /tmp/shares.toml
 
 It prints the ``[shares.*]`` tables of
 ``src/tariffsim/resources/measures/north-america-2025.toml`` (between the markers
 ``# BEGIN derived shares`` / ``# END derived shares``); ``tests/test_measures_sources.py``
 re-runs it and checks the shipped numbers. Never run at install or run time.
 
-Sources (all under ../shared/data/budgetlab, see its README.txt):
+Sources (paths under the raw-data folder's ``budgetlab/``; each cited with its commit):
 
 * ``tariff_rate_tracker/usmca_shares.csv`` USMCA-qualifying share by GTAP sector, CA and MX
   (Budget Lab tariff-rate-tracker, commit 8315fffd, MIT).
@@ -18,9 +19,10 @@ Sources (all under ../shared/data/budgetlab, see its README.txt):
   aggregate GTAP sectors into native WIOD sectors
   (mapping src/tariffsim/data/maps/gtap_to_wiod.csv).
 * ``tariff_etrs/policy_2026-02-19/other_params.yaml`` ``us_auto_content_share: 0.4``.
-* ``../wiod2013/wiot_2011.npz`` Canada's 2011 imports from the USA by sector, scaled to 2024
-  with Census's 2024 U.S. exports to Canada (US$349B, see DESIGN.md) for Canada's counter-tariffs.
-* ``../policy/btl_fentanyl_carveout_products.csv`` the potash lines at 10% (9903.01.15 Canada,
+* ``wiod2013/wiot_2011.npz`` Canada's 2011 imports from the USA by sector, scaled to 2024
+  with Census's 2024 U.S. exports to Canada (US$349B, FT-900 December and Annual 2024) for
+  Canada's counter-tariffs.
+* ``policy/btl_fentanyl_carveout_products.csv`` the potash lines at 10% (9903.01.15 Canada,
   9903.01.05 Mexico: HS 2815.20, 3104.20/.30/.90, 3105.10/.20/.60), all in HS chapters 28 and 31,
   which ``src/tariffsim/data/maps/hs_chapter_to_wiod.csv`` puts in CHEM; their value comes
   from the potash constants below.
@@ -28,7 +30,9 @@ Sources (all under ../shared/data/budgetlab, see its README.txt):
 
 from __future__ import annotations
 
+import argparse
 import csv
+import os
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -36,8 +40,19 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared" / "data"
-BL = SHARED / "budgetlab"
+#: The raw-data folder: ``--raw``, else ``$TARIFFSIM_RAW_DATA``, else ``../shared/data``.
+DEFAULT_RAW = Path(os.environ.get("TARIFFSIM_RAW_DATA") or REPO.parent / "shared" / "data")
+_RAW = {"dir": DEFAULT_RAW}
+
+
+def set_raw(folder: Path) -> None:
+    """Read the raw files from ``folder`` (tests point it at their reference copies)."""
+    _RAW["dir"] = Path(folder)
+
+
+def _raw() -> Path:
+    return _RAW["dir"]
+
 
 #: Budget Lab partner group -> native WIOD regions it stands for in our tables.
 GROUP_REGIONS: dict[str, tuple[str, ...]] = {
@@ -52,7 +67,9 @@ GROUP_REGIONS: dict[str, tuple[str, ...]] = {
 }
 US_AUTO_CONTENT_SHARE = 0.4  # Budget Lab other_params.yaml (policy 2026-02-19)
 CAD_USD_2024 = 1 / 1.3698  # Bank of Canada annual average exchange rate 2024, USD per CAD
-US_EXPORTS_TO_CANADA_2024_USD_BN = 349.4  # Census FT-900 2024 (DESIGN.md: about US$349B)
+US_EXPORTS_TO_CANADA_2024_USD_BN = (
+    349.4  # Census FT-900, December and Annual 2024 (released 2025-02-05)
+)
 # Canada's counter-tariff lists (Finance Canada, C$ billions): Phase 1 of 2025-03-04 (C$29.8B);
 # steel and aluminium of 2025-03-13 (C$12.6B steel + C$3.0B aluminium + C$14.2B other goods).
 CAN_PHASE1_CAD_BN = 29.8
@@ -65,7 +82,7 @@ METALS_OTHER_SECTORS = ("RUBBER", "NONMET", "MACH", "ELEC", "MANUF_NEC", "PAPER"
 # 2025-01-30, https://www.tradingkey.com/news/economic-indicator/250336324-reuters): light
 # vehicles US$102.21B, heavy-duty trucks US$18.68B, of more than US$202B automotive imports.
 AUTO_TOTAL_BN, LIGHT_VEHICLES_BN, HEAVY_TRUCKS_BN = 202.0, 102.21, 18.68
-# ESTIMATES (no product-level trade values in ../shared/data; stated as such in the tables):
+# ESTIMATES (no product-level trade values in the raw data; stated as such in the tables):
 ALUMINIUM_SHARE_OF_NFM = 0.5  # aluminium in GTAP nfm (non-ferrous metals, incl. copper, gold)
 COPPER_SHARE_OF_NFM = 0.15  # semi-finished copper and copper derivatives in GTAP nfm
 DERIVATIVE_SHARE_OUTSIDE_METALS = (
@@ -114,7 +131,9 @@ def _gtap_map() -> dict[str, str]:
 
 def _imports() -> dict[str, dict[str, float]]:
     """U.S. imports (USD) [gtap][group]."""
-    rows = _read_csv(BL / "tariff_model" / "gtap_baseline_import_baseline_dollars.csv")
+    rows = _read_csv(
+        _raw() / "budgetlab" / "tariff_model" / "gtap_baseline_import_baseline_dollars.csv"
+    )
     return {r["gtap_code"]: {k: float(v) for k, v in r.items() if k != "gtap_code"} for r in rows}
 
 
@@ -164,7 +183,7 @@ def _table(name: str, description: str, source: str, by_group: dict[str, dict[st
 
 def _wiod_can_imports_from_usa() -> dict[str, float]:
     """Canada's 2011 imports from the USA by native sector (USD millions, WIOD 2013)."""
-    d = np.load(SHARED / "wiod2013" / "wiot_2011.npz", allow_pickle=False)
+    d = np.load(_raw() / "wiod2013" / "wiot_2011.npz", allow_pickle=False)
     countries = [str(c) for c in d["countries"]]
     n_ind = 35
     usa, can = countries.index("USA"), countries.index("CAN")
@@ -178,8 +197,11 @@ def _wiod_can_imports_from_usa() -> dict[str, float]:
     return dict(zip(sectors, inter + final, strict=True))
 
 
-def main() -> int:
-    usmca_rows = _read_csv(BL / "tariff_rate_tracker" / "usmca_shares.csv")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=DEFAULT_RAW, help="raw-data folder")
+    set_raw(parser.parse_args(argv).raw)
+    usmca_rows = _read_csv(_raw() / "budgetlab" / "tariff_rate_tracker" / "usmca_shares.csv")
     usmca = {p: {r["gtap_code"]: float(r[p]) for r in usmca_rows} for p in ("canada", "mexico")}
     na = ("canada", "mexico")
     # USMCA share by WIOD sector: import-weighted over GTAP sectors (weights: U.S. imports).

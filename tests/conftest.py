@@ -1,27 +1,71 @@
-"""Shared pytest fixtures.
+"""Shared pytest fixtures, and the rule that CI cannot hide a skipped reference test.
 
-``shared_data`` points at the raw public files in ``../shared/data`` (beside the clone, as in
-CI). Tests that compare the embedded baselines against their raw sources use it; they skip with
-a clear reason only where that folder is absent (a user's machine has no ../shared).
+``reference_data`` is ``tests/data``: small independent files (Budget Lab tables) shipped with
+the repository, so the tests against them run on a fresh clone. ``shared_data`` is the raw-data
+folder the build scripts read (``$TARIFFSIM_RAW_DATA``, default ``../shared/data`` beside the
+clone); tests that rebuild or re-derive data from it skip with a clear reason where it is absent
+(a user's machine has none).
+
+Under ``CI=true`` such a skip is a failure: a test that needs the raw reference data, a peer
+tool (gegravity) or Chromium must run in CI, or CI must say why it could not
+(:func:`pytest_runtest_makereport`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+SHARED_DATA = Path(os.environ.get("TARIFFSIM_RAW_DATA") or REPO.parent / "shared" / "data")
+REFERENCE_DATA = REPO / "tests" / "data"
+#: Skip reasons that mean a reference or tool the suite needs is missing (not an optional extra).
+MISSING_REFERENCE = (
+    "raw source files not found",
+    "chromium not found",
+    "could not import 'gegravity",  # pytest.importorskip("gegravity")
+)
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """Path to ``../shared/data``; skips the test where the raw files are not beside the repo."""
+    """The raw-data folder; skips the test where it is absent (see :data:`MISSING_REFERENCE`)."""
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"raw source files not found at {SHARED_DATA}")
+        pytest.skip(
+            f"raw source files not found at {SHARED_DATA} (set TARIFFSIM_RAW_DATA to the folder)"
+        )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def reference_data() -> Path:
+    """``tests/data``: the independent reference files shipped with the repository."""
+    return REFERENCE_DATA
+
+
+def ci_must_not_skip(reason: str) -> bool:
+    """Whether a skip with ``reason`` hides a needed reference test under ``CI=true``."""
+    in_ci = os.environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+    return in_ci and any(key in reason.lower() for key in MISSING_REFERENCE)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    """Under ``CI=true``, turn a skip for missing reference data, gegravity or Chromium into a
+    failure, so CI cannot go green while its strongest tests did not run."""
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if ci_must_not_skip(reason):
+            report.outcome = "failed"
+            report.longrepr = f"CI=true: a reference test may not skip: {reason}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -28,10 +28,10 @@ def test_every_target_within_one_percent_and_exact_where_the_method_makes_it_exa
     assert len(checks) == 2 and (checks["rel_diff"] < 0).all()
 
 
-def test_targets_recomputed_from_the_raw_budget_lab_file(shared_data: Path) -> None:
+def test_targets_recomputed_from_the_raw_budget_lab_file(reference_data: Path) -> None:
     rows = list(
         csv.DictReader(
-            (shared_data / "budgetlab/tariff_model/gtap_baseline_import_baseline_dollars.csv")
+            (reference_data / "budgetlab/tariff_model/gtap_baseline_import_baseline_dollars.csv")
             .read_text()
             .splitlines()
         )

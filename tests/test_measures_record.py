@@ -289,21 +289,22 @@ def test_softwood_adcvd_stacks_on_everything(
 
 # ----------------------------------------------------------------- raw sources
 def test_potash_share_from_its_constants_and_budget_lab_imports(
-    shared_data: Path, tl: Timeline
+    reference_data: Path, tl: Timeline
 ) -> None:
     mod = runpy.run_path(str(REPO / "scripts" / "derive_measure_shares.py"))
+    mod["set_raw"](reference_data)
     imp = mod["_imports"]()
     usd = mod["CAN_MOP_TO_US_2024_MT"] * 1e6 * mod["MOP_UNIT_VALUE_USD_PER_T"]
     assert usd == pytest.approx(12.056e6 * 300.0)
     expected = usd / (imp["chm"]["canada"] + imp["bph"]["canada"])
     assert share(tl, "potash", "CAN", "CHEM") == pytest.approx(expected, abs=5e-5)
-    with (shared_data / "policy" / "btl_fentanyl_carveout_products.csv").open() as fh:
+    with (reference_data / "policy" / "btl_fentanyl_carveout_products.csv").open() as fh:
         rows = list(csv.DictReader(fh))
     for code, mid in (("9903.01.15", "ieepa-can-potash"), ("9903.01.05", "ieepa-mex-potash")):
         lines = {r["hts8"][:6] for r in rows if r["ch99_code"] == code}
         assert lines == set(tl[mid].hs), mid
     added = {r["hts_prefix"][:2] for r in csv.DictReader(
-        (shared_data / "policy" / "btl_s232_derivative_products.csv").open())
+        (reference_data / "policy" / "btl_s232_derivative_products.csv").open())
         if r["effective_date"] == "2025-08-18"}  # fmt: skip
     assert set(tl["s232-metals-derivatives-aug2025"].hs) <= added
 

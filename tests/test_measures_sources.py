@@ -182,7 +182,8 @@ def test_etr_follows_the_record(tl: Timeline) -> None:
 
 # ----------------------------------------------------------------- raw sources
 def test_share_tables_match_the_derivation_script(shared_data: Path) -> None:
-    out = subprocess.run([sys.executable, str(REPO / "scripts" / "derive_measure_shares.py")],
+    out = subprocess.run([sys.executable, str(REPO / "scripts" / "derive_measure_shares.py"),
+                          "--raw", str(shared_data)],
                          capture_output=True, text=True, check=True).stdout  # fmt: skip
     text = SHIPPED.read_text(encoding="utf-8")
     block = text[text.index("# BEGIN derived shares") : text.index("# END derived shares")]
@@ -190,10 +191,12 @@ def test_share_tables_match_the_derivation_script(shared_data: Path) -> None:
 
 
 def test_usmca_shares_are_import_weighted_budget_lab_shares(
-    shared_data: Path, tl: Timeline
+    reference_data: Path, tl: Timeline
 ) -> None:
     mod = runpy.run_path(str(REPO / "scripts" / "derive_measure_shares.py"))
-    rows = mod["_read_csv"](shared_data / "budgetlab" / "tariff_rate_tracker" / "usmca_shares.csv")
+    rows = mod["_read_csv"](
+        reference_data / "budgetlab" / "tariff_rate_tracker" / "usmca_shares.csv"
+    )
     usmca = {r["gtap_code"]: (float(r["canada"]), float(r["mexico"])) for r in rows}
     table = tl.shares["usmca"]
     # a WIOD sector made of one GTAP sector carries that sector's share
@@ -204,8 +207,10 @@ def test_usmca_shares_are_import_weighted_budget_lab_shares(
     assert lo - 1e-4 <= table.lookup("MEX", "TRANSPORT_EQ") <= hi + 1e-4
 
 
-def test_rates_agree_with_budget_lab_policy_of_2026_02_19(shared_data: Path, tl: Timeline) -> None:
-    pol = shared_data / "budgetlab" / "tariff_etrs" / "policy_2026-02-19"
+def test_rates_agree_with_budget_lab_policy_of_2026_02_19(
+    reference_data: Path, tl: Timeline
+) -> None:
+    pol = reference_data / "budgetlab" / "tariff_etrs" / "policy_2026-02-19"
     fent = yaml.safe_load((pol / "ieepa_fentanyl.yaml").read_text())["headline_rates"]
     recip = yaml.safe_load((pol / "ieepa_reciprocal.yaml").read_text())["headline_rates"]
     s232 = yaml.safe_load((pol / "s232.yaml").read_text())

@@ -4,7 +4,7 @@ One pure, vectorised function per condition. Each takes the array namespace ``xp
 first argument (``numpy`` or ``jax.numpy``) so the numpy solver and the JAX backend evaluate
 the very same formulas. No function loops over countries or sectors.
 
-Notation (DESIGN.md, equations 1-5): n importer, i exporter, j sector, k input sector;
+Notation (docs/design.md, equations 1-5): n importer, i exporter, j sector, k input sector;
 x̂ = x'/x. Cost and price changes are carried in logs (``log_c`` = ln ĉ, ``log_p`` = ln P̂),
 which keeps them positive and lets the price index be a log-sum-exp that neither overflows for
 large θ (petroleum has θ = 64.85 in CP) nor divides 0 by 0 where a country buys nothing of a

@@ -1,6 +1,6 @@
 """Numpy solver of the Caliendo-Parro equilibrium in changes.
 
-Algorithm (CP 2015, appendix; DESIGN.md):
+Algorithm (CP 2015, appendix; docs/design.md, section 4):
 
 * outer loop on wages ŵ: given ŵ, solve costs and prices, shares, and expenditure; then move
   wages against the excess Z_n of equation 5 (which, given equation 4, is wage bill minus
