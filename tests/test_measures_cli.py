@@ -91,7 +91,9 @@ def test_measures_list_and_explain() -> None:
 def test_measures_validate(tmp_path: Path) -> None:
     from tariffsim.measures.timeline import DEFAULT_TIMELINE
 
-    shipped = Path(__file__).resolve().parents[1] / "measures" / DEFAULT_TIMELINE
+    shipped = (
+        Path(__file__).resolve().parents[1] / "src/tariffsim/resources/measures" / DEFAULT_TIMELINE
+    )
     res = runner.invoke(app, ["measures", "validate", str(shipped), "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["valid"] is True
     bad = tmp_path / "bad.toml"
