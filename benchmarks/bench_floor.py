@@ -42,6 +42,7 @@ __all__ = [
     "KernelRates",
     "arithmetic_floor",
     "kernel_rates",
+    "memory_floor_bytes",
     "memory_floor_ratio",
     "solve_pair",
     "time_floor_ratio",
@@ -162,11 +163,16 @@ def time_floor_ratio(
     return FloorRow(case, kernels, float(np.median(cpu)), floor)
 
 
+def memory_floor_bytes(regions: int, sectors: int) -> int:
+    """Three [n, i, j] float64 arrays (see the module doc)."""
+    return 3 * regions * regions * sectors * 8
+
+
 def memory_floor_ratio(baseline: Baseline, tariff_new: np.ndarray) -> tuple[float, float]:
     """(tracemalloc peak of one ``ge.solve`` in MiB, peak / the three-array floor)."""
     from tariffsim.models import ge
 
-    floor = 3 * baseline.n_regions**2 * baseline.n_sectors * 8
+    floor = memory_floor_bytes(baseline.n_regions, baseline.n_sectors)
     tracemalloc.start()
     try:
         ge.solve(baseline, tariff_new)

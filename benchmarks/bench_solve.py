@@ -6,6 +6,9 @@ Sizes: synthetic 4x4 and 10x20, the shipped ``cp1993`` (31 countries x 40 sector
 uniform 10-point rise of every tariff on imports into the first region (the U.S. in cp1993 /
 wiod2011 order is not assumed: the first region is used everywhere, so shocks are alike).
 
+Floors (:mod:`benchmarks.bench_floor`): CPU time against the arithmetic floor of the steps the
+solve takes, tracemalloc peak against three [n, i, j] float64 arrays.
+
 Time: median wall time of ``repeats`` solves, after one warm-up (imports, caches), and their
 median CPU time (``time.process_time``: the same on a quiet machine, lower when other jobs
 compete for the cores; with one BLAS thread it is a one-core figure either way). Peak
@@ -21,6 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from benchmarks.bench_floor import (
+    KernelRates,
+    arithmetic_floor,
+    kernel_rates,
+    memory_floor_bytes,
+    solve_pair,
+)
 from tariffsim.data.baseline import Baseline
 from tariffsim.scale.synthetic import synthetic_baseline
 
@@ -39,6 +49,8 @@ class SolveRow:
     peak_mib: float = float("nan")
     iterations: int = 0
     max_residual: float = float("nan")
+    floor_ratio: float = float("nan")
+    memory_ratio: float = float("nan")
     error: str = ""
 
 
@@ -64,7 +76,7 @@ def _cases(quick: bool) -> list[tuple[str, object]]:
     return cases
 
 
-def _measure(case: str, make: object, repeats: int) -> SolveRow:
+def _measure(case: str, make: object, repeats: int, rates: KernelRates) -> SolveRow:
     from tariffsim.models import ge
 
     try:
@@ -85,6 +97,7 @@ def _measure(case: str, make: object, repeats: int) -> SolveRow:
         ge.solve(base, tau)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
+        floor = arithmetic_floor(rates, n, j, solve_pair(base, tau, "fixed"))
     except Exception as exc:
         return SolveRow(case, n, j, error=f"{type(exc).__name__}: {exc}"[:120])
     return SolveRow(
@@ -96,32 +109,35 @@ def _measure(case: str, make: object, repeats: int) -> SolveRow:
         peak_mib=peak / 2**20,
         iterations=int(res.iterations),
         max_residual=float(res.max_residual),
+        floor_ratio=float(np.median(cpu)) / floor,
+        memory_ratio=peak / memory_floor_bytes(n, j),
     )
 
 
 def bench_sizes(*, quick: bool = False) -> list[SolveRow]:
     """Measure every size (the 200x100 case only without ``quick``)."""
+    rates = kernel_rates()
     rows = []
     for case, make in _cases(quick):
         big = case.startswith("synthetic 100") or case.startswith("synthetic 200")
-        rows.append(_measure(case, make, repeats=1 if big else 5))
+        rows.append(_measure(case, make, repeats=1 if big else 5, rates=rates))
     return rows
 
 
 def markdown(rows: list[SolveRow]) -> str:
     """The rows as a Markdown table."""
     lines = [
-        "| problem | N x J | solve time (s) | CPU time (s) | peak memory (MiB) | iterations "
-        "| max residual |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| problem | N x J | solve time (s) | CPU time (s) | × arithmetic floor "
+        "| peak memory (MiB) | × memory floor | iterations | max residual |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         if r.error:
-            lines.append(f"| {r.case} | – | not run: {r.error} | | | | |")
+            lines.append(f"| {r.case} | – | not run: {r.error} | | | | | | |")
         else:
             lines.append(
                 f"| {r.case} | {r.regions}x{r.sectors} | {r.seconds:.3f} | {r.cpu_seconds:.3f} | "
-                f"{r.peak_mib:.2f} | "
+                f"{r.floor_ratio:.1f} | {r.peak_mib:.2f} | {r.memory_ratio:.1f} | "
                 f"{r.iterations} | {r.max_residual:.1e} |"
             )
     return "\n".join(lines)

@@ -9,13 +9,20 @@ check is against that independent evaluation: same iteration counts, answers to 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from tariffsim.data import load_baseline, load_cp_tariffs
 from tariffsim.models.ge import equations as eq
 from tariffsim.models.ge.economy import Economy, Equilibrium
-from tariffsim.models.ge.solver import SolverOptions, _Prices, find_equilibrium
+from tariffsim.models.ge.solver import (
+    SolverOptions,
+    _costs_and_prices,
+    _Prices,
+    find_equilibrium,
+)
 from tariffsim.models.ge.validation import nafta_tariffs
 
 FIELDS = ("w_hat", "c_hat", "p_hat", "pi", "expenditure")
@@ -85,9 +92,32 @@ def test_underflowing_scaled_sum_falls_back_to_the_log_sum_exp() -> None:
     with np.errstate(divide="ignore"):
         raw = eq.price_index_weighted(np, weights, log_scale, bought, log_c, theta)
     assert not np.all(np.isfinite(raw))  # the case really underflows
-    got = prices.index(log_c)
+    with np.errstate(divide="ignore"):
+        assert not np.all(np.isfinite(prices.index(log_c)))  # the fast sum alone cannot
+    got = prices.index_as_written(log_c)
     np.testing.assert_allclose(got, eq.price_index(np, log_base, log_c, theta), rtol=1e-13)
     assert np.all(np.isfinite(got))
+
+
+def test_inner_loop_steps_as_written_where_the_fast_sum_underflows() -> None:
+    log_base, _, _, theta = _random_case(0)
+    log_base[1, 0, 3] = -np.inf  # importer 1 buys no sector 3 from exporter 0
+    n, j = log_base.shape[0], log_base.shape[2]
+    # costs = wages only; exporter 0's wage falls by e^12, so in sector 3 (θ = 64.85) its
+    # cost term is e^778 above the others and importer 1's scaled sum underflows
+    econ = SimpleNamespace(gamma_va=np.ones((n, j)), gamma_io=np.zeros((n, j, j)))
+    log_w = np.zeros(n)
+    log_w[0] = -12.0
+    opts = SolverOptions()
+    got = {
+        k: _costs_and_prices(
+            econ, _Prices(log_base, theta, k), log_w, np.zeros((n, j)), 1e-13, opts
+        )  # type: ignore[arg-type]
+        for k in ("fast", "reference")
+    }
+    assert got["fast"][2] == got["reference"][2]
+    np.testing.assert_allclose(got["fast"][1], got["reference"][1], rtol=1e-13, atol=1e-13)
+    assert np.all(np.isfinite(got["fast"][1]))
 
 
 def test_unknown_kernels_are_refused() -> None:

@@ -1,4 +1,4 @@
-"""Batched backends: ``numpy-batch`` equals the draw-by-draw numpy solve exactly, and JAX
+"""Batched backends: ``numpy-batch`` equals the draw-by-draw numpy solve to 1e-7 points, and JAX
 (vmap over draws; skipped where jax is not installed) equals it to 1e-9 in every hat ratio."""
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ def test_numpy_batch_backend_equals_numpy(problem: Problem) -> None:
         dataclasses.replace(problem, backend="numpy-batch"), prior, 5, seed=4, batch_size=5
     )
     for k in a.values:
-        assert np.array_equal(a.values[k], b.values[k], equal_nan=True)
+        # numpy draws start from the point solution, numpy-batch from ŵ = 1: the same
+        # equilibrium to the solver tolerance, 1e-7 percentage points (test_scale_fast_draws)
+        np.testing.assert_allclose(a.values[k], b.values[k], rtol=1e-9, atol=1e-7)
 
 
 @pytest.mark.slow

@@ -163,13 +163,16 @@ def _run_many(
     names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
 ) -> "list[tuple[Scenario, StoredOutcome]]":
     from tariffsim.runs import run_and_store
+    from tariffsim.runs.execute import stored_run
     from tariffsim.scenarios import load_scenario, prepare, with_model
 
-    # every scenario is read and resolved before anything is solved or stored
+    # every scenario is read and resolved before anything is solved or stored (one with an
+    # identical stored run was resolved when it was stored: it is only read back)
     scenarios = [load_scenario(name) for name in names]
-    for scenario in scenarios:
-        prepare(with_model(scenario, model))
     store = _store(store_path)
+    for scenario in scenarios:
+        if force or stored_run(scenario, store, model) is None:
+            prepare(with_model(scenario, model))
     done: list[tuple[Scenario, StoredOutcome]] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:

@@ -52,15 +52,24 @@ ChartOpt = Annotated[
 
 @contextmanager
 def _client(
-    scheduler: str | None, workers: int | None, serial: bool
+    scheduler: str | None, workers: int | None, serial: bool, solves: int
 ) -> "Iterator[tuple[Client | None, str]]":
-    """(Dask client or None, label) for the chosen execution."""
+    """(Dask client or None, label) for the chosen execution of ``solves`` solves.
+
+    Without ``--serial``, ``--workers`` or ``--scheduler`` Dask is used only where it helps
+    (:func:`tariffsim.scale.serial_reason`); the label says why a run was serial.
+    """
     if serial:
         if scheduler is not None:
             raise typer.BadParameter("--serial and --scheduler exclude each other")
         yield None, "serial"
         return
-    from tariffsim.scale import dask_client, default_workers
+    from tariffsim.scale import dask_client, default_workers, serial_reason
+
+    reason = serial_reason(solves, workers, scheduler)
+    if reason is not None:
+        yield None, reason
+        return
 
     with dask_client(scheduler, workers) as client:
         label = scheduler if scheduler is not None else f"local:{workers or default_workers()}"
@@ -152,7 +161,7 @@ def montecarlo(
         errors, spread = _theta_spread(problem.baseline, cv)
         prior = theta_prior(problem.baseline, standard_errors=errors, cv=spread)
         with (
-            _client(scheduler, workers, serial) as (client, label),
+            _client(scheduler, workers, serial, draws) as (client, label),
             _progress(draws, f"{scen.name}: θ draws", as_json) as advance,
         ):
             mc = run_montecarlo(
@@ -276,7 +285,7 @@ def sweep(
         scen = load_scenario(scenario)
         spec = parse_vary(vary)
         with (
-            _client(scheduler, workers, serial) as (client, label),
+            _client(scheduler, workers, serial, len(spec.values)) as (client, label),
             _progress(len(spec.values), f"{scen.name}: {spec.target}", as_json) as advance,
         ):
             result = run_sweep(scen, spec, client=client, on_progress=advance)

@@ -6,14 +6,36 @@ its module's ``__all__``: :mod:`~tariffsim.report.tables` (tidy tables, column l
 :mod:`~tariffsim.report.figures` (Plotly and matplotlib charts of a model run),
 :mod:`~tariffsim.report.bands` (Monte Carlo bands and sweep curves) and
 :mod:`~tariffsim.report.render` (the report files).
+
+A name is imported from its module on first use, so printing a table (``tariffsim run``)
+loads pandas but not matplotlib or plotly.
 """
 
 from __future__ import annotations
 
-from tariffsim.report import bands, figures, render, tables
-from tariffsim.report.bands import *  # noqa: F403
-from tariffsim.report.figures import *  # noqa: F403
-from tariffsim.report.render import *  # noqa: F403
-from tariffsim.report.tables import *  # noqa: F403
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-__all__ = [*tables.__all__, *figures.__all__, *bands.__all__, *render.__all__]
+if TYPE_CHECKING:
+    from tariffsim.report.bands import *  # noqa: F403
+    from tariffsim.report.figures import *  # noqa: F403
+    from tariffsim.report.render import *  # noqa: F403
+    from tariffsim.report.tables import *  # noqa: F403
+
+#: The modules whose ``__all__`` make up the package's names, cheapest first.
+_MODULES = ("tables", "figures", "bands", "render")
+
+
+def __getattr__(name: str) -> Any:
+    """A public name of one of :data:`_MODULES` (imported on first use), or ``__all__``."""
+    if name == "__all__":
+        names = [n for m in _MODULES for n in import_module(f"{__name__}.{m}").__all__]
+        globals()["__all__"] = names
+        return names
+    for module_name in _MODULES:
+        module = import_module(f"{__name__}.{module_name}")
+        if name in module.__all__:
+            value = getattr(module, name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

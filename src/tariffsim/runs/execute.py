@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from tariffsim import __version__
 from tariffsim.errors import ScenarioError
@@ -19,7 +20,7 @@ from tariffsim.runs.inputs import run_inputs
 from tariffsim.scenarios import Scenario, run_parameters, run_scenario
 from tariffsim.store import ResultsStore, RunMeta, cache_key
 
-__all__ = ["StoredOutcome", "run_and_store", "run_parameters"]
+__all__ = ["StoredOutcome", "run_and_store", "run_parameters", "stored_run"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +31,22 @@ class StoredOutcome:
     reused: bool
     result: ModelResult
     seconds: float
+
+
+def _key(scenario: Scenario, params: dict[str, Any], inputs: dict[str, str]) -> str:
+    """The reuse key of ``scenario`` run with ``params`` from ``inputs``."""
+    return cache_key("run", scenario.text, params, __version__, inputs)
+
+
+def stored_run(scenario: Scenario, store: ResultsStore, model: str | None = None) -> str | None:
+    """The id of a stored run identical to ``scenario`` (with ``model``), or None.
+
+    Lets the CLI skip resolving a scenario it will not solve: a stored run was resolved and
+    checked when it was made, from the same text and inputs.
+    """
+    if not scenario.text.strip():
+        return None
+    return store.find(_key(scenario, run_parameters(scenario, model), run_inputs(scenario)))
 
 
 def run_and_store(
@@ -56,7 +73,7 @@ def run_and_store(
         )
     params = run_parameters(scenario, model)
     inputs = run_inputs(scenario)
-    key = cache_key("run", scenario.text, params, __version__, inputs)
+    key = _key(scenario, params, inputs)
     if not force:
         existing = store.find(key)
         if existing is not None:

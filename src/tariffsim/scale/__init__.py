@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from tariffsim.scale.draws import DEFAULT_CV, ThetaPrior, draw_thetas, theta_prior
 from tariffsim.scale.executor import (
+    DASK_MIN_SOLVES,
     BatchOutcome,
     ItemFailure,
     dask_client,
     default_workers,
     run_batches,
+    serial_reason,
 )
 from tariffsim.scale.figures import band_figure, sweep_figure
 from tariffsim.scale.montecarlo import QUANTILES, MonteCarloResult, run_montecarlo
@@ -27,6 +29,7 @@ from tariffsim.scale.synthetic import synthetic_baseline
 
 __all__ = [
     "BACKENDS",
+    "DASK_MIN_SOLVES",
     "DEFAULT_CV",
     "QUANTILES",
     "BatchOutcome",
@@ -44,6 +47,7 @@ __all__ = [
     "run_batches",
     "run_montecarlo",
     "run_sweep",
+    "serial_reason",
     "sweep_figure",
     "synthetic_baseline",
     "theta_prior",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 __all__ = [
+    "DASK_MIN_SOLVES",
     "BatchOutcome",
     "ItemError",
     "ItemFailure",
@@ -89,6 +90,34 @@ class BatchOutcome(Generic[R]):
     def n_ok(self) -> int:
         """Number of items with a result."""
         return sum(r is not None for r in self.results)
+
+
+#: Fewest solves for which a fresh LocalCluster is worth its start-up. Measured with
+#: ``benchmarks/bench_montecarlo.py`` (break-even = start-up / (1/serial rate − 1/Dask rate),
+#: wall time, status-quo draws on na7 x na19): about 700 draws on the project's 2-core machine
+#: (2026-12-02, a LocalCluster start of about 5 s; other jobs running). Below it the CLI solves
+#: serially unless ``--workers`` or ``--scheduler`` asks for Dask. The benchmark prints the
+#: break-even it measures beside this value.
+DASK_MIN_SOLVES = 700
+
+
+def serial_reason(solves: int, workers: int | None, scheduler: str | None) -> str | None:
+    """Why ``solves`` solves run serially though Dask was not ruled out, or None for Dask.
+
+    Serial when no scheduler or worker count was asked for and either there are fewer than
+    :data:`DASK_MIN_SOLVES` solves or only one CPU is usable (a one-worker cluster only adds
+    start-up and transfer costs).
+    """
+    if scheduler is not None or workers is not None:
+        return None
+    if solves < DASK_MIN_SOLVES:
+        return (
+            f"serial: {solves} solves < {DASK_MIN_SOLVES}, below which a Dask LocalCluster's "
+            "start-up costs more than it saves (--workers N forces one)"
+        )
+    if default_workers() == 1:
+        return "serial: one usable CPU, so a Dask LocalCluster cannot help (--workers N forces one)"
+    return None
 
 
 def default_workers() -> int:

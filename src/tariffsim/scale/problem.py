@@ -3,7 +3,10 @@
 Monte Carlo draws and sweep points differ only in θ (or in the shock); everything else is
 fixed and is shipped to each Dask worker once. :func:`solve_batch_outputs` is the picklable
 function the executor maps over batches of θ vectors; it reduces each solve to the numeric
-columns of the tidy frames (:func:`frame_values`) so results travel back small.
+columns of the tidy frames (:func:`frame_values`) so results travel back small. A draw of a
+problem compared with its own baseline (no ``tariff_reference``) on numpy starts from the point
+solution (:func:`solve_point`) and takes its numbers from the result's arrays
+(:func:`result_values`) without building DataFrames.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tariffsim.models.result import ModelResult
 from tariffsim.scale.executor import ItemError
 
 if TYPE_CHECKING:
+    from tariffsim.models.ge import GEResult
     from tariffsim.scenarios import Shock
 
 __all__ = [
@@ -29,8 +33,11 @@ __all__ = [
     "KEY_COLUMNS",
     "Problem",
     "frame_values",
+    "result_values",
     "solve_batch_outputs",
+    "solve_draw",
     "solve_one",
+    "solve_point",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -67,6 +74,9 @@ class Problem:
         solver_options: extra keyword arguments for the GE solver (tol, damping, max_iter).
         frames: which tidy frames each draw returns (see :func:`frame_values`); a Monte Carlo
             on a large baseline leaves out ``"trade"`` (N²J rows per draw).
+        warm_start: the point solution, whose counterfactual wages, prices and expenditure
+            start each draw's solve (numpy backend; set by :func:`solve_point`). Same answers
+            to the solver's tolerance, fewer iterations.
     """
 
     baseline: Baseline
@@ -77,6 +87,7 @@ class Problem:
     backend: str = "numpy"
     solver_options: Mapping[str, Any] = field(default_factory=dict)
     frames: tuple[str, ...] = tuple(KEY_COLUMNS)
+    warm_start: GEResult | None = None
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.frames if f not in KEY_COLUMNS]
@@ -112,21 +123,48 @@ class Problem:
         )
 
 
-def _ge_solve(
-    problem: Problem, tariff: FloatArray | None, d_hat: FloatArray | None, theta: FloatArray | None
-) -> ModelResult:
+def _ge_result(
+    problem: Problem,
+    tariff: FloatArray | None,
+    d_hat: FloatArray | None,
+    theta: FloatArray | None,
+    start: GEResult | None = None,
+) -> GEResult:
     from tariffsim.models import ge
 
-    res = ge.solve(
+    return ge.solve(
         problem.baseline,
         tariff,
         d_hat,
         deficits=problem.deficits,
         theta=theta,
+        start=start,
         **dict(problem.solver_options),
     )
-    out: ModelResult = res.to_model_result()
+
+
+def _ge_solve(
+    problem: Problem, tariff: FloatArray | None, d_hat: FloatArray | None, theta: FloatArray | None
+) -> ModelResult:
+    out: ModelResult = _ge_result(problem, tariff, d_hat, theta).to_model_result()
     return out
+
+
+def _draws_from_arrays(problem: Problem) -> bool:
+    """Whether draws warm-start from the point solution and skip the frames (see module doc)."""
+    return problem.backend == "numpy" and problem.tariff_reference is None
+
+
+def solve_point(problem: Problem) -> tuple[ModelResult, Problem]:
+    """The point solution (the baseline's θ), and ``problem`` with it as the draws' warm start.
+
+    Where draws cannot warm-start (a batched backend, or a ``tariff_reference`` solved twice
+    per θ) the problem comes back unchanged.
+    """
+    if not _draws_from_arrays(problem):
+        return solve_one(problem), problem
+    point = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, None)
+    return point.to_model_result(), dataclasses.replace(problem, warm_start=point)
 
 
 def solve_one(problem: Problem, theta: FloatArray | None = None) -> ModelResult:
@@ -155,6 +193,22 @@ def frame_values(
     return out
 
 
+def result_values(
+    result: GEResult, frames: tuple[str, ...] = tuple(KEY_COLUMNS)
+) -> dict[str, FloatArray]:
+    """:func:`frame_values` of ``result.to_model_result()``, from the result's arrays.
+
+    The same columns in the same order (numeric, not bool, not a label), without pandas.
+    """
+    columns = result.frame_columns(frames)
+    out: dict[str, FloatArray] = {}
+    for name in frames:
+        keys = KEY_COLUMNS[name]
+        arrays = [np.asarray(v) for c, v in columns[name].items() if c not in keys]
+        out[name] = np.column_stack([a.astype(np.float64) for a in arrays if a.dtype.kind in "iuf"])
+    return out
+
+
 def value_columns(frame: pd.DataFrame, name: str) -> list[str]:
     """Numeric columns of tidy frame ``name`` that are results (not labels)."""
     keys = KEY_COLUMNS[name]
@@ -163,6 +217,20 @@ def value_columns(frame: pd.DataFrame, name: str) -> list[str]:
         for c in frame.columns
         if c not in keys and pd.api.types.is_numeric_dtype(frame[c]) and frame[c].dtype != bool
     ]
+
+
+def solve_draw(problem: Problem, theta: FloatArray) -> dict[str, FloatArray]:
+    """One draw on numpy: the :func:`frame_values` of the solve at ``theta``.
+
+    Warm-started from ``problem.warm_start`` and read from the result's arrays where the
+    problem allows (see the module doc); otherwise through :func:`solve_one` and the frames.
+    """
+    if _draws_from_arrays(problem):
+        solved = _ge_result(
+            problem, problem.tariff_new, problem.trade_cost_hat, theta, problem.warm_start
+        )
+        return result_values(solved, problem.frames)
+    return frame_values(solve_one(problem, theta), problem.frames)
 
 
 def solve_batch_outputs(
@@ -179,8 +247,7 @@ def solve_batch_outputs(
         out: list[dict[str, FloatArray] | ItemError] = []
         for t in thetas:
             try:
-                res = solve_one(problem, np.asarray(t, dtype=np.float64))
-                out.append(frame_values(res, problem.frames))
+                out.append(solve_draw(problem, np.asarray(t, dtype=np.float64)))
             except Exception as exc:  # reported per draw by the executor, never dropped
                 out.append(ItemError.of(exc))
         return out

@@ -28,7 +28,7 @@ from tariffsim.errors import ScenarioError, SolverConvergenceError
 from tariffsim.models.ge import equations as eq
 from tariffsim.models.ge.economy import Economy, Equilibrium
 from tariffsim.models.ge.result import GEResult
-from tariffsim.models.ge.solver import LinearSolver, SolverOptions, find_equilibrium
+from tariffsim.models.ge.solver import Kernels, LinearSolver, SolverOptions, find_equilibrium
 
 __all__ = ["BatchResult", "Deficits", "solve", "solve_batch"]
 
@@ -68,6 +68,8 @@ def solve(
     anderson: int = 5,
     linear_solver: LinearSolver = "iterative",
     backend: Literal["numpy", "jax"] = "numpy",
+    kernels: Kernels = "fast",
+    start: GEResult | None = None,
 ) -> GEResult:
     """Solve the Caliendo-Parro model for a tariff and/or iceberg trade-cost shock.
 
@@ -85,6 +87,11 @@ def solve(
         linear_solver: ``"iterative"`` (default, fast) or ``"direct"`` (dense LU, size NJ)
             for the expenditure system.
         backend: ``"numpy"``, or ``"jax"`` (float64; needs the optional ``jax`` extra).
+        kernels: ``"fast"`` or ``"reference"`` evaluation of equations 2-3 (numpy backend;
+            same iterations and answers, see :class:`SolverOptions`).
+        start: a solve of the same baseline and a nearby shock or θ (a Monte Carlo's point
+            solution) whose counterfactual wages, prices and expenditure start this one's
+            (numpy backend). Same answer to ``tol``, fewer iterations.
 
     Returns:
         :class:`GEResult` (``converged`` is True; otherwise this raises).
@@ -95,10 +102,10 @@ def solve(
         DataValidationError: θ or the baseline's value added cannot be used.
         SolverConvergenceError: the reference or counterfactual solve did not converge.
     """
-    start = time.perf_counter()
+    t0 = time.perf_counter()
     prob = _Problem.build(
         baseline, tariff_new, trade_cost_hat, deficits, theta, tol, damping, max_iter, anderson,
-        linear_solver,
+        linear_solver, kernels,
     )  # fmt: skip
     if backend == "jax":
         from tariffsim.models.ge.jax_backend import find_equilibrium_jax as finder
@@ -110,9 +117,17 @@ def solve(
     ref = finder(data, np.zeros_like(data.pi), data.tariff, prob.deficit, prob.opts)
     econ = data.moved_to(ref)
     log_kappa = eq.log_kappa_hat(np, econ.tariff, prob.tariff_new, prob.trade_cost_hat)
-    cf = finder(econ, log_kappa, prob.tariff_new, prob.deficit, prob.opts)
+    if start is not None and backend == "numpy":
+        first = Equilibrium(
+            w_hat=start.w_hat, c_hat=start.c_hat, p_hat=start.p_hat, pi=start.trade_new,
+            tariff=prob.tariff_new, expenditure=start.expenditure_new, deficit=prob.deficit,
+            iterations=0, max_residual=np.inf, converged=False,
+        )  # fmt: skip
+        cf = find_equilibrium(econ, log_kappa, prob.tariff_new, prob.deficit, prob.opts, first)
+    else:
+        cf = finder(econ, log_kappa, prob.tariff_new, prob.deficit, prob.opts)
     del log_kappa, econ  # not needed to assemble the result (memory: one [n, i, j] array less)
-    return prob.assemble(ref, cf, time.perf_counter() - start)
+    return prob.assemble(ref, cf, time.perf_counter() - t0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -140,6 +155,7 @@ class _Problem:
         max_iter: int,
         anderson: int,
         linear_solver: LinearSolver,
+        kernels: Kernels = "fast",
     ) -> _Problem:
         """Check the options and shocks (named errors) and set the reference deficits."""
         if deficits not in _DEFICITS:
@@ -157,6 +173,7 @@ class _Problem:
             max_iter=max_iter,
             anderson=anderson,
             linear_solver=linear_solver,
+            kernels=kernels,
         )
         d_ref = np.zeros_like(data.deficit) if deficits == "balanced" else data.deficit
         return cls(baseline, data, tau1, d_hat, deficits, d_ref, opts)

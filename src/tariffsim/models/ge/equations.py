@@ -63,7 +63,7 @@ def input_cost(xp: Any, log_w: Array, log_p: Array, gamma_va: Array, gamma_io: A
 
     ln ĉ_n^j = γ_n^j ln ŵ_n + Σ_k γ_n^{k,j} ln P̂_n^k (the sum a batched matrix product).
     """
-    return gamma_va * log_w[:, None] + xp.matmul(log_p[:, None, :], gamma_io)[:, 0, :]
+    return gamma_va * log_w[:, None] + (log_p[:, None, :] @ gamma_io)[:, 0, :]
 
 
 def log_base_terms(xp: Any, log_pi: Array, log_kappa: Array, theta: Array) -> Array:
@@ -114,12 +114,13 @@ def price_index_weighted(
     each row has a 1 in its weights, so the sum neither overflows nor (short of a cost spread
     of e^{700/θ} across exporters, which the solver checks for) underflows.
     """
-    e = -theta[None, :] * log_c
-    e_max = xp.max(e, axis=0)
-    scaled = xp.exp(e - e_max[None, :])
-    total = xp.matmul(weights, xp.transpose(scaled)[:, :, None])[:, :, 0]
-    log_total = xp.log(xp.transpose(total))
-    return xp.where(bought, -(log_scale + e_max[None, :] + log_total) / theta[None, :], 0.0)
+    # operators and array methods, not xp functions: this runs in every inner step, where
+    # numpy's function wrappers cost as much as the arithmetic on a small problem
+    e = log_c * -theta
+    e_max = e.max(axis=0)
+    scaled = xp.exp(e - e_max)
+    log_total = xp.log((weights @ scaled.T[:, :, None])[:, :, 0].T)
+    return xp.where(bought, (log_scale + e_max + log_total) / -theta, 0.0)
 
 
 def trade_shares(xp: Any, log_base: Array, log_c: Array, log_p: Array, theta: Array) -> Array:

@@ -25,7 +25,9 @@ the decomposition for its direction by partner and sector.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,9 +37,20 @@ import xarray as xr
 from tariffsim.data.baseline import Baseline
 from tariffsim.models.result import ModelResult
 
-__all__ = ["GEResult"]
+__all__ = ["FRAMES", "GEResult"]
 
 FloatArray = npt.NDArray[np.float64]
+
+#: The tidy frames of :meth:`GEResult.frame_columns`, in the order of the result's frames
+#: (``to_model_result`` adds ``gross_output``, a view of ``sector``).
+FRAMES: tuple[str, ...] = (
+    "employment",
+    "country",
+    "sector",
+    "trade",
+    "welfare_decomposition",
+    "tariff_revenue",
+)
 
 
 def _pct(new: FloatArray, base: FloatArray) -> FloatArray:
@@ -320,22 +333,28 @@ class GEResult:
             region_map=dict(b.region_map),
         )
 
-    def to_model_result(self) -> ModelResult:
-        """Tidy frames.
+    def frame_columns(self, names: Collection[str] = FRAMES) -> dict[str, dict[str, Any]]:
+        """The columns of the tidy frames ``names`` (of :data:`FRAMES`) as arrays, no pandas.
 
-        ``country``, ``sector``, ``trade`` (the shared :data:`FRAME_COLUMNS` plus extras) and
-        ``welfare_decomposition`` (region x partner x sector ToT/VoT/Tech, %),
-        ``tariff_revenue`` and ``gross_output`` (levels and % change), ``employment`` (labour
-        share of each sector before and after). The country frame's ``price_index_pct`` is P̂
-        against the world value-added numeraire; ``cpi_pct`` is the consumer price index in
-        units of the domestic wage (P̂/ŵ) and ``real_gdp_pct`` real GDP at market prices.
+        :meth:`to_model_result` wraps them in DataFrames; a Monte Carlo draw takes its numbers
+        straight from here (building frames cost as much as a small solve). Only what the
+        asked frames need is computed.
         """
         r, s = list(self.regions), list(self.sectors)
         n, j = len(r), len(s)
-        tot, vot, tech = self.tot, self.vot, self.tech
-        tot_n, vot_n, tech_n = tot.sum(axis=(1, 2)), vot.sum(axis=(1, 2)), tech.sum(axis=(1, 2))
-        country = pd.DataFrame(
-            {
+        out: dict[str, dict[str, Any]] = {}
+        if "country" in names or "welfare_decomposition" in names:
+            tot, vot, tech = self.tot, self.vot, self.tech
+        if "employment" in names:
+            out["employment"] = {
+                "region": np.repeat(r, j),
+                "sector": np.tile(s, n),
+                "labour_share_base": self.labour_share_base.ravel(),
+                "labour_share_new": self.labour_share_new.ravel(),
+            }
+        if "country" in names:
+            tot_n, vot_n, tech_n = tot.sum(axis=(1, 2)), vot.sum(axis=(1, 2)), tech.sum(axis=(1, 2))
+            out["country"] = {
                 "region": r,
                 "welfare_pct": 100.0 * (self.welfare_hat - 1.0),
                 "real_wage_pct": 100.0 * (self.real_wage_hat - 1.0),
@@ -354,10 +373,9 @@ class GEResult:
                 "wage_pct": 100.0 * (self.w_hat - 1.0),
                 "income_pct": 100.0 * (self.income_new / self.income_base - 1.0),
             }
-        )
-        y0, y1 = self.gross_output_base, self.gross_output_new
-        sector = pd.DataFrame(
-            {
+        if "sector" in names:
+            y0, y1 = self.gross_output_base, self.gross_output_new
+            out["sector"] = {
                 "region": np.repeat(r, j),
                 "sector": np.tile(s, n),
                 "price_pct": 100.0 * (self.p_hat.ravel() - 1.0),
@@ -368,10 +386,10 @@ class GEResult:
                 "expenditure_base": self.expenditure_base.ravel(),
                 "expenditure_new": self.expenditure_new.ravel(),
             }
-        )
-        imp, exp_, sec = (a.ravel() for a in np.meshgrid(r, r, s, indexing="ij"))
-        trade = pd.DataFrame(
-            {
+        if "trade" in names or "welfare_decomposition" in names:
+            imp, exp_, sec = (a.ravel() for a in np.meshgrid(r, r, s, indexing="ij"))
+        if "trade" in names:
+            out["trade"] = {
                 "importer": imp,
                 "exporter": exp_,
                 "sector": sec,
@@ -381,9 +399,8 @@ class GEResult:
                 "tariff_base": self.tariff_base.ravel(),
                 "tariff_new": self.tariff_new.ravel(),
             }
-        )
-        decomposition = pd.DataFrame(
-            {
+        if "welfare_decomposition" in names:
+            out["welfare_decomposition"] = {
                 "region": imp,
                 "partner": exp_,
                 "sector": sec,
@@ -391,15 +408,28 @@ class GEResult:
                 "vot_pct": vot.ravel(),
                 "tech_pct": tech.ravel(),
             }
-        )
-        revenue = pd.DataFrame(
-            {
+        if "tariff_revenue" in names:
+            out["tariff_revenue"] = {
                 "region": r,
                 "value_base": self.tariff_revenue_base,
                 "value_new": self.tariff_revenue_new,
                 "change_pct": _pct(self.tariff_revenue_new, self.tariff_revenue_base),
             }
-        )
+        return out
+
+    def to_model_result(self) -> ModelResult:
+        """Tidy frames.
+
+        ``country``, ``sector``, ``trade`` (the shared :data:`FRAME_COLUMNS` plus extras) and
+        ``welfare_decomposition`` (region x partner x sector ToT/VoT/Tech, %),
+        ``tariff_revenue`` and ``gross_output`` (levels and % change), ``employment`` (labour
+        share of each sector before and after). The country frame's ``price_index_pct`` is P̂
+        against the world value-added numeraire; ``cpi_pct`` is the consumer price index in
+        units of the domestic wage (P̂/ŵ) and ``real_gdp_pct`` real GDP at market prices.
+        Columns from :meth:`frame_columns`.
+        """
+        frames = {name: pd.DataFrame(cols) for name, cols in self.frame_columns().items()}
+        sector = frames["sector"]
         output = sector[["region", "sector", "output_base", "output_new", "output_pct"]].rename(
             columns={
                 "output_base": "value_base",
@@ -407,26 +437,10 @@ class GEResult:
                 "output_pct": "change_pct",
             }
         )
-        employment = pd.DataFrame(
-            {
-                "region": np.repeat(r, j),
-                "sector": np.tile(s, n),
-                "labour_share_base": self.labour_share_base.ravel(),
-                "labour_share_new": self.labour_share_new.ravel(),
-            }
-        )
         return ModelResult(
             model="ge",
             baseline=self.baseline.name,
-            frames={
-                "employment": employment,
-                "country": country,
-                "sector": sector,
-                "trade": trade,
-                "welfare_decomposition": decomposition,
-                "tariff_revenue": revenue,
-                "gross_output": output,
-            },
+            frames={**frames, "gross_output": output},
             diagnostics={
                 "converged": self.converged,
                 "iterations": self.iterations,
