@@ -160,3 +160,38 @@ def test_supply_elasticity_and_pass_through_exclude_each_other() -> None:
         pe.solve(b, _shock(b), pass_through=0.5, supply_elasticity=2.0)
     with pytest.raises(ScenarioError, match="supply_elasticity must be > 0"):
         pe.solve(b, _shock(b), supply_elasticity=0.0)
+
+
+def test_exporter_loss_matches_the_hand_worked_incidence_formula() -> None:
+    """σ = η = 1: sector spending and supplier shares are fixed, so exports to the taxed
+    market fall as q̂ = 1/(t̂ p̂*); with supply p̂* = q̂^{1/ε} that gives p̂* = t̂^{−1/(1+ε)},
+    and the exporters' surplus change is S = trade (p̂*^{1+ε} − 1)/(1 + ε) = trade (1/t̂ − 1)/(1 + ε).
+    """
+    b = toy_baseline()
+    el = pe.elasticities_for(b, substitution=dict.fromkeys(b.sectors, 1.0), demand=1.0)
+    tau = _shock(b, rate=0.28)
+    usa, can, met = b.region_index("USA"), b.region_index("CAN"), b.sector_index("METALS")
+    t_hat = 1.28 / 1.03
+    for eps in (0.5, 2.0, 8.0):
+        res = pe.solve(b, tau, elasticities=el, supply_elasticity=eps)
+        assert res.exporter_price_hat[usa, can, met] == pytest.approx(t_hat ** (-1 / (1 + eps)))
+        expected = b.trade[usa, can, met] * (1 / t_hat - 1) / (1 + eps)
+        assert res.exporter_price_effect[can] == pytest.approx(expected, rel=1e-9)
+        row = res.to_model_result().country.set_index("region").loc["CAN"]
+        assert row["exporter_price_effect"] == pytest.approx(expected, rel=1e-9)
+        assert row["welfare_pct"] == pytest.approx(100 * expected / b.income[can], rel=1e-9)
+
+
+def test_exporter_side_not_computed_is_nan_never_zero() -> None:
+    b = toy_baseline()
+    res = pe.solve(b, _shock(b))  # infinitely elastic supply, complete pass-through
+    c = res.to_model_result().country.set_index("region")
+    # Canada's sales to the U.S. face the tariff: its loss is not computed, so NaN
+    assert np.isnan(c.loc["CAN", "exporter_price_effect"]) and np.isnan(c.loc["CAN", "welfare_pct"])
+    assert c.loc["CAN", "buyer_welfare_pct"] == 0.0  # Canada's buyers see no price change
+    # the U.S. exports face no price change, so its welfare is complete and finite
+    assert np.isfinite(c.loc["USA", "welfare_pct"])
+    assert c.loc["USA", "welfare_pct"] == pytest.approx(c.loc["USA", "buyer_welfare_pct"])
+    # with incomplete pass-through exporters absorb part of the tariff: computed again
+    part = pe.solve(b, _shock(b), pass_through=0.5).to_model_result().country
+    assert part.set_index("region").loc["CAN", "welfare_pct"] < 0

@@ -32,11 +32,11 @@ __all__ = [
 #: Largest accepted |welfare| and |real wage| change, percent.
 MAX_ABS_WELFARE_PCT = 50.0
 #: Country columns whose change is bounded by :data:`MAX_ABS_WELFARE_PCT` (where present).
-WELFARE_COLUMNS = ("welfare_pct", "real_wage_pct", "real_gdp_pct")
+WELFARE_COLUMNS = ("welfare_pct", "real_wage_pct", "real_gdp_pct", "buyer_welfare_pct")
 #: Country columns that are percent changes of a price index, which must stay positive.
 PRICE_COLUMNS = ("price_index_pct", "cpi_pct")
 #: Columns a model may leave uncomputed (NaN in every row); checked only where computed.
-NOT_ALWAYS_COMPUTED = ("real_gdp_pct", "cpi_pct")
+NOT_ALWAYS_COMPUTED = ("real_gdp_pct", "cpi_pct", "buyer_welfare_pct")
 
 
 def check_plausible(result: ModelResult, *, what: str = "result") -> ModelResult:
@@ -53,8 +53,15 @@ def check_plausible(result: ModelResult, *, what: str = "result") -> ModelResult
             continue
         if col in NOT_ALWAYS_COMPUTED and country[col].isna().all():
             continue  # e.g. real GDP in PE: "not computed", reported as NaN for every region
-        for region, value in zip(country["region"], country[col], strict=True):
+        buyers = (
+            country["buyer_welfare_pct"]
+            if col == "welfare_pct" and "buyer_welfare_pct" in country.columns
+            else None
+        )
+        for k, (region, value) in enumerate(zip(country["region"], country[col], strict=True)):
             v = float(value)
+            if buyers is not None and math.isnan(v) and math.isfinite(float(buyers.iloc[k])):
+                continue  # PE: exporters' side not computed; the buyers' side is checked below
             too_big = col in WELFARE_COLUMNS and abs(v) > MAX_ABS_WELFARE_PCT
             not_positive = col in PRICE_COLUMNS and v <= -100.0
             if not math.isfinite(v) or too_big or not_positive:

@@ -23,7 +23,11 @@ Notation (all per buyer n, supplier i, sector j; hats are new/old ratios):
 * tariff revenue          R_n = Σ_ij τ_ni trade_ni,  R'_n = Σ_ij τ'_ni trade'_ni
 * exporter price effect   S_i = Σ_{n≠i, j} trade'_ni (1 − 1/p̂*_ni)   (≤ 0 when exporters absorb;
                           infinitely elastic supply, see below for finite ε)
-* welfare                 100 · (−CV_n + R'_n − R_n + S_n) / I_n    (I_n baseline income)
+* welfare                 100 · (−CV_n + R'_n − R_n + S_n) / I_n    (I_n baseline income);
+                          NaN ("not computed") for an exporter whose foreign sales face a
+                          price change when supply is infinitely elastic and pass-through
+                          complete (S_n = 0 by assumption there, not by computation); the
+                          buyers' side 100 (−CV_n + R'_n − R_n)/I_n is ``buyer_welfare_pct``
 * CPI                     Π_j P̂_n^{j α_n^j};  real wage = 1/CPI − 1 (nominal wages fixed)
 
 Optionally exporters' supply is upward sloping with elasticity ε (SMART's "export supply
@@ -216,6 +220,25 @@ class PEResult:
         return off.sum(axis=0) - np.diagonal(off)
 
     @property
+    def exporter_side_not_computed(self) -> npt.NDArray[np.bool_]:
+        """``[i]`` True where exporter i's producer-side effect is not computed.
+
+        With infinitely elastic export supply and complete pass-through (the defaults) the
+        exporter price p̂* is 1 by assumption, so S_i = 0 says nothing about exporters whose
+        sales face a changed buyer price (a tariff or trade-cost change on any of their
+        foreign sales). For those the tidy result reports ``exporter_price_effect`` and
+        ``welfare_pct`` as NaN ("not computed", never 0.0) and keeps the buyers' side in
+        ``buyer_welfare_pct``; give ``supply_elasticity`` to compute both.
+        """
+        n = self.baseline.n_regions
+        if self.supply_elasticity is not None or self.pass_through < 1.0:
+            return np.zeros(n, dtype=bool)
+        foreign = ~np.eye(n, dtype=bool)[:, :, None]
+        moved = (np.abs(self.buyer_price_hat - 1.0) > 1e-12) & (self.baseline.trade > 0)
+        hit: npt.NDArray[np.bool_] = np.asarray((moved & foreign).any(axis=(0, 2)), dtype=bool)
+        return hit
+
+    @property
     def welfare_usd(self) -> FloatArray:
         """``[n]`` −CV + ΔR + S in baseline units."""
         b = self.baseline
@@ -236,10 +259,13 @@ class PEResult:
         imports_new = off_new.sum(axis=1) - np.diagonal(off_new)
         exports_new = off_new.sum(axis=0) - np.diagonal(off_new)
         cpi = self.cpi_hat
+        not_computed = self.exporter_side_not_computed
+        welfare_usd = np.where(not_computed, np.nan, self.welfare_usd)
+        buyers_usd = -self.consumer_cost.sum(axis=1) + self.tariff_revenue_new - b.tariff_revenue
         country = pd.DataFrame(
             {
                 "region": regions,
-                "welfare_pct": 100.0 * self.welfare_usd / b.income,
+                "welfare_pct": 100.0 * welfare_usd / b.income,
                 "real_wage_pct": 100.0 * (1.0 / cpi - 1.0),
                 "tot_pct": np.full(n, np.nan),
                 "vot_pct": np.full(n, np.nan),
@@ -253,8 +279,11 @@ class PEResult:
                 "tariff_revenue_base": b.tariff_revenue,
                 "tariff_revenue_new": self.tariff_revenue_new,
                 "consumer_cost": self.consumer_cost.sum(axis=1),
-                "exporter_price_effect": self.exporter_price_effect,
-                "welfare_usd": self.welfare_usd,
+                "exporter_price_effect": np.where(
+                    not_computed, np.nan, self.exporter_price_effect
+                ),
+                "welfare_usd": welfare_usd,
+                "buyer_welfare_pct": 100.0 * buyers_usd / b.income,
             }
         )
         output_new = self.trade_new.sum(axis=0)

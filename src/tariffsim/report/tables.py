@@ -200,8 +200,22 @@ def headline(result: ModelResult) -> str:
     Answers the seed's question for any run: between Canada and Mexico, who comes out ahead?
     """
     c = result.country.set_index("region")["welfare_pct"]
-    parts = [f"{_NAMES[r]} {c[r]:+.3f}%" for r in NORTH_AMERICA if r in c.index]
+    parts = [
+        f"{_NAMES[r]} {c[r]:+.3f}%" if np.isfinite(c[r]) else f"{_NAMES[r]} not computed"
+        for r in NORTH_AMERICA
+        if r in c.index
+    ]
     text = f"Welfare change ({result.model.upper()}): " + ", ".join(parts) + "."
+    if not all(np.isfinite(c[r]) for r in NORTH_AMERICA if r in c.index):
+        text += (
+            " PE with infinitely elastic export supply does not compute the loss of exporters "
+            "whose sales face a price change (give supply_elasticity to compute it)"
+        )
+        if "buyer_welfare_pct" in result.country.columns:
+            buyers = result.country.set_index("region")["buyer_welfare_pct"]
+            shown = [f"{_NAMES[r]} {buyers[r]:+.3f}%" for r in NORTH_AMERICA if r in buyers.index]
+            text += "; buyers' side only: " + ", ".join(shown)
+        text += "."
     if "CAN" in c.index and "MEX" in c.index and np.isfinite(c["CAN"]) and np.isfinite(c["MEX"]):
         can, mex = float(c["CAN"]), float(c["MEX"])
         if np.isclose(can, mex, rtol=0.0, atol=5e-4):

@@ -387,7 +387,7 @@ def relative_to(new: ModelResult, ref: ModelResult) -> ModelResult:
     country["tariff_revenue_base"] = c_ref["tariff_revenue_new"].to_numpy()
     country["tariff_revenue_new"] = c_new["tariff_revenue_new"].to_numpy()
     country = country[list(FRAME_COLUMNS["country"])]
-    for col in ("cpi_pct", "real_gdp_pct"):
+    for col in ("cpi_pct", "real_gdp_pct", "buyer_welfare_pct"):
         if col in c_new.columns and col in c_ref.columns:
             country[col] = _ratio_pct(c_new[col], c_ref[col]).to_numpy()
 
