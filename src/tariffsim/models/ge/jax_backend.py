@@ -10,6 +10,12 @@ floors. Neither changes the fixed point: results agree with numpy to ~1e-10.
 
 JAX is an optional dependency (``pip install tariffsim[jax]``); importing this module without
 it raises ImportError with that hint.
+
+Compilation (about 5 s per problem size and batch shape) is paid once per machine, not once per
+process: unless the user configured one, JAX's persistent compilation cache is pointed at
+``<user cache dir>/tariffsim/jax`` (:func:`_use_compilation_cache`), and batches of draws are
+padded to a power of two (:func:`padded_rows`), so a Monte Carlo's full batches and its last,
+shorter one share a compiled shape.
 """
 
 from __future__ import annotations
@@ -35,9 +41,37 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "the JAX backend needs the optional extra: pip install 'tariffsim[jax]'"
     ) from exc
 
-__all__ = ["find_equilibrium_jax", "solve_pairs_jax"]
+__all__ = ["find_equilibrium_jax", "padded_rows", "solve_pairs_jax"]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def _use_compilation_cache() -> None:
+    """Point JAX's persistent compilation cache at tariffsim's user cache directory.
+
+    Only where neither ``JAX_COMPILATION_CACHE_DIR`` nor ``jax.config`` names a directory
+    already: a user's own setting wins.
+    """
+    if getattr(jax.config, "jax_compilation_cache_dir", None):
+        return
+    from platformdirs import user_cache_dir
+
+    jax.config.update("jax_compilation_cache_dir", f"{user_cache_dir('tariffsim')}/jax")
+
+
+_use_compilation_cache()
+
+
+def padded_rows(rows: FloatArray, minimum: int = 8) -> FloatArray:
+    """``rows`` [D, J] padded to the next power of two (at least ``minimum``) with copies of
+    its first row, so batches of different sizes share one compiled shape (callers drop the
+    padding's results)."""
+    size = max(minimum, 1 << max(0, int(rows.shape[0]) - 1).bit_length())
+    pad = np.repeat(rows[:1], size - rows.shape[0], axis=0)
+    out: FloatArray = np.concatenate([rows, pad], axis=0)
+    return out
+
+
 Arrays = dict[str, Any]
 
 #: Economy fields passed to the traced functions, in this order.
@@ -239,7 +273,11 @@ def solve_pairs_jax(
     with jax.enable_x64(True):
         arrays = {name: jnp.asarray(getattr(econ, name)) for name in _FIELDS}
         ref, cf = _pairs(opts)(
-            jnp.asarray(thetas), arrays, jnp.asarray(log_kappa), jnp.asarray(tau_new), deficit
+            jnp.asarray(padded_rows(np.asarray(thetas, dtype=np.float64))),
+            arrays,
+            jnp.asarray(log_kappa),
+            jnp.asarray(tau_new),
+            deficit,
         )
         ref_np = {k: np.asarray(v) for k, v in ref.items()}
         cf_np = {k: np.asarray(v) for k, v in cf.items()}
