@@ -160,15 +160,20 @@ def _result_payload(outcome: "StoredOutcome", scenario: "Scenario") -> dict[str,
 
 
 def _run_many(
-    names: list[str], model: str | None, force: bool, store_path: Path | None, quiet: bool
+    names: list[str],
+    model: str | None,
+    force: bool,
+    store_path: Path | None,
+    quiet: bool,
+    deficits: str | None = None,
 ) -> "list[tuple[Scenario, StoredOutcome]]":
     from tariffsim.runs import run_and_store
     from tariffsim.runs.execute import stored_run
-    from tariffsim.scenarios import load_scenario, prepare, with_model
+    from tariffsim.scenarios import load_scenario, prepare, with_deficits, with_model
 
     # every scenario is read and resolved before anything is solved or stored (one with an
     # identical stored run was resolved when it was stored: it is only read back)
-    scenarios = [load_scenario(name) for name in names]
+    scenarios = [with_deficits(load_scenario(name), deficits) for name in names]
     store = _store(store_path)
     for scenario in scenarios:
         if force or stored_run(scenario, store, model) is None:
@@ -200,13 +205,23 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="Solve again even if an identical run is stored.")
     ] = False,
+    deficits: Annotated[
+        str | None,
+        typer.Option(
+            "--deficits",
+            help="GE trade deficits: fixed (share of world value added, the default) or "
+            "balanced (zero).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
     _check_model(model)
+    if deficits is not None and deficits not in ("fixed", "balanced"):
+        raise fail(f"--deficits {deficits!r} is not known; allowed: fixed, balanced", code=2)
     with errors_to_exit():
-        done = _run_many(scenarios, model, force, store, quiet=as_json)
+        done = _run_many(scenarios, model, force, store, quiet=as_json, deficits=deficits)
     if as_json:
         emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return

@@ -21,6 +21,7 @@ from tariffsim.scenarios.runner import (
     relative_to,
     run_parameters,
     run_scenario,
+    with_deficits,
     with_model,
 )
 from tariffsim.scenarios.schema import CompareTo, MeasureChanges, Scenario, TradeCostShock
@@ -49,5 +50,6 @@ __all__ = [
     "run_scenario",
     "scenario_from_untrusted_text",
     "shipped_scenario_text",
+    "with_deficits",
     "with_model",
 ]

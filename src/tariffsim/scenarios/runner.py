@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ __all__ = [
     "relative_to",
     "run_parameters",
     "run_scenario",
+    "with_deficits",
     "with_model",
 ]
 
@@ -278,6 +280,34 @@ def with_model(scenario: Scenario, model: str | None) -> Scenario:
 def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, Any]:
     """The parameters stored with (and keying the reuse of) a run of ``scenario``."""
     return with_model(scenario, model).parameters()
+
+
+_DEFICIT_RULES = ("fixed", "balanced")
+_DEFICITS_LINE = re.compile(r"^deficits[ \t]*=.*$", re.MULTILINE)
+
+
+def with_deficits(scenario: Scenario, rule: str | None) -> Scenario:
+    """``scenario`` with its deficits rule set to ``rule`` (None keeps its own).
+
+    The rule is written into the scenario's TOML text (replacing a top-level ``deficits = ...``
+    line or adding one at the top), so a stored run's text says which rule it used and an
+    identical request is found again. ``"fixed"`` holds each D_n at its baseline value in units
+    of world value added (the numeraire), i.e. as a fixed share of world GDP at factor cost;
+    ``"balanced"`` sets every D_n to zero in the reference and the counterfactual.
+    """
+    if rule is None or rule == scenario.deficits:
+        return scenario
+    if rule not in _DEFICIT_RULES:
+        raise ScenarioError(
+            f"deficits {rule!r} is not known; allowed: {', '.join(_DEFICIT_RULES)}"
+        )
+    line = f'deficits = "{rule}"'
+    text = scenario.text
+    if _DEFICITS_LINE.search(text):
+        text = _DEFICITS_LINE.sub(line, text, count=1)
+    else:
+        text = f"{line}\n{text}"
+    return Scenario.from_toml_text(text, source=scenario.source)
 
 
 def run_scenario(
