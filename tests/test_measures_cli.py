@@ -53,7 +53,9 @@ def test_rates_series_with_chart(tmp_path: Path) -> None:
     assert series[-1]["CAN"] < series[8]["CAN"]  # 03-04 (25%) then the USMCA exemption 03-07
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     res = runner.invoke(app, ["rates", "--from", "2025-02-25", "--to", "2025-03-10"])
-    assert res.exit_code == 0 and "2025-03-04" in res.output and "2025-03-01" not in res.output
+    # rows where a rate changed: measures (03-04, 03-07) and, for Canada and Mexico, the
+    # month's HTS10 import weights and USMCA claims (03-01)
+    assert res.exit_code == 0 and "2025-03-04" in res.output and "2025-03-07" in res.output
 
 
 def test_rates_argument_errors() -> None:
@@ -104,3 +106,27 @@ def test_measures_validate(tmp_path: Path) -> None:
     assert res.exit_code == 1 and "measure 'ieepa-can'" in res.output and "field rate" in res.output
     res = runner.invoke(app, ["measures", "validate", str(bad), "--json"])
     assert res.exit_code == 1 and json.loads(res.output)["valid"] is False
+
+
+def test_rates_hts_exact_line_prefix_and_errors() -> None:
+    res = runner.invoke(
+        app, ["rates", "--hts", "8708.40.75.80", "--exporter", "CAN", "--on", "2025-10-01",
+              "--json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.output)
+    assert rec["hts10"] == "8708407580" and rec["data_month"] == "2025-10"
+    parts = next(t for t in rec["measures"] if t["id"] == "s232-autos-parts")
+    assert rec["rate"] == pytest.approx(rec["mfn"] + parts["contribution"])
+    res = runner.invoke(app, ["rates", "--hts", "8703.23.01", "--exporter", "MEX",
+                              "--on", "2025-10-01", "--json"])  # fmt: skip
+    lines = json.loads(res.output)["lines"]
+    assert len(lines) > 1 and all(r["hts10"].startswith("87032301") for r in lines)
+    res = runner.invoke(app, ["rates", "--hts", "8703.23.01", "--exporter", "MEX",
+                              "--on", "2025-10-01"])  # fmt: skip
+    assert res.exit_code == 0 and "8703230190" in res.output
+    res = runner.invoke(app, ["rates", "--hts", "9999.99", "--exporter", "MEX", "--on",
+                              "2025-10-01"])  # fmt: skip
+    assert res.exit_code == 1 and "matches no HTS10 line" in res.output
+    res = runner.invoke(app, ["rates", "--hts", "8703", "--on", "2025-10-01"])
+    assert res.exit_code != 0 and "--exporter" in res.output

@@ -42,8 +42,9 @@ def share(tl: Timeline, table: str, partner: str, sector: str) -> float:
 
 
 def cell(tl: Timeline, b: Baseline, exporter: str, sector: str, day: str) -> float:
-    """Total effective rate of one U.S. import cell from ``rates_on``."""
-    tau = tl.rates_on(day, b)
+    """Total effective rate of one U.S. import cell from ``rates_on`` by the sector method
+    (what ``explain`` traces; the HTS10 engine's Canada/Mexico cells: test_measures_products)."""
+    tau = tl.rates_on(day, b, products=False)
     return float(tau[b.region_index("USA"), b.region_index(exporter), b.sector_index(sector)])
 
 

@@ -7,7 +7,7 @@ inside the commands, so ``tariffsim --help`` does not pay for it.
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -20,6 +20,7 @@ from tariffsim.errors import TariffsimError
 
 if TYPE_CHECKING:
     from tariffsim.measures import Timeline
+    from tariffsim.measures.products import ProductEngine
 
 __all__ = ["explain", "list_measures", "measures_app", "rates", "validate"]
 
@@ -67,6 +68,14 @@ def rates(
         str | None,
         typer.Option("--exporter", help="With --on: the importer's rates on it by sector."),
     ] = None,
+    hts: Annotated[
+        str | None,
+        typer.Option(
+            "--hts",
+            help="HTS code or prefix (4-10 digits, e.g. 8703.23.01): U.S. "
+            "rate on each line from --exporter (CAN or MEX) on --on, with its trail.",
+        ),
+    ] = None,
     files: FilesOpt = None,
     baseline: BaselineOpt = POLICY_BASELINE,
     as_json: JsonOpt = False,
@@ -74,9 +83,20 @@ def rates(
     """Effective tariff rates of an importer (the U.S. unless ``--importer``), import-weighted
     like the Yale Budget Lab's: on a date (``--on``) or as a daily series (``--from``/``--to``,
     optionally ``--chart``); with ``--exporter``, by sector. Dates outside the checked record
-    are flagged (``warnings``)."""
+    are flagged (``warnings``). With ``--hts`` the U.S. rate of HTS10 lines from Canada or
+    Mexico; U.S. rates on Canada and Mexico come from the HTS10 engine (the month's imports
+    and USMCA claims)."""
     day = _optional_date(on, "--on")
     lo, hi = _optional_date(start, "--from"), _optional_date(end, "--to")
+    if hts is not None:
+        if day is None or exporter is None:
+            raise fail("--hts needs --on DATE and --exporter CAN|MEX")
+        with errors_to_exit(KeyError):
+            from tariffsim.data import load_baseline
+
+            engine = _timeline(files).product_engine(load_baseline(baseline))
+            _print_hts(engine, hts, exporter, day, as_json)
+        return
     if day is None and (lo is None or hi is None):
         raise fail("give --on DATE, or --from DATE and --to DATE")
     if exporter is not None and day is None:
@@ -173,6 +193,68 @@ def _print_warnings(warnings: list[str]) -> None:
         make_console(stderr=True).print(
             f"[yellow]warning:[/yellow] {escape(w)}", markup=True, highlight=False
         )
+
+
+def _print_hts(engine: ProductEngine, hts: str, exporter: str, day: dt.date, as_json: bool) -> None:
+    """One line: its rate and trail; a prefix: every line under it (rate, imports, claims)."""
+    idx = engine.lookup(hts)
+    if len(idx) == 1:
+        rec = engine.explain_line(exporter, str(engine.hts10[idx[0]]), day)
+        if as_json:
+            emit_json(rec)
+            return
+        console = Console()
+        console.print(f"{rec['hts10']} {rec['description']}", markup=False)
+        console.print(
+            f"USA on {exporter}, {rec['date']}: rate {_pct(rec['rate'])} "
+            f"(MFN {_pct(rec['mfn'])}, sector {rec['sector']}); imports in "
+            f"{rec['data_month']} US${rec['import_value_usd'] / 1e6:,.1f}M, USMCA claimed "
+            f"{_pct(rec['usmca_claim_share'])}"
+            + (" (latest month carried forward)" if rec["carried_forward"] else ""),
+            markup=False,
+        )
+        metal = rec["metal_content"]
+        console.print(
+            f"metal content (BEA): steel {_pct(metal['steel'])}, aluminium "
+            f"{_pct(metal['aluminum'])}, copper {_pct(metal['copper'])}",
+            markup=False,
+        )
+        for t in rec["measures"]:
+            line = (
+                f"  {t['id']} [{t['legal_basis']}]: rate {_pct(t['rate'])}; {t['scope']}; "
+                f"subject {_pct(t['subject_share'])}"
+            )
+            if t["displaced_share"] > 0:
+                line += (
+                    f"; displaced {_pct(t['displaced_share'])} by {', '.join(t['displaced_by'])}"
+                )
+            if t["exempt_share"] > 0:
+                line += f"; exempt {_pct(t['exempt_share'])}"
+            line += f"; charged {_pct(t['charged_share'])} -> +{_pct(t['contribution'])}"
+            console.print(line, markup=False)
+        return
+    r = engine.rates(exporter, day)
+    rate = r.rate
+    rows: list[dict[str, Any]] = [
+        {"hts10": str(r.hts10[k]), "rate": float(rate[k]), "import_value_usd": float(r.value[k]),
+         "usmca_claim_share": float(r.claim[k]),
+         "description": str(engine.data.lines["description"].iloc[k])}
+        for k in idx
+    ]  # fmt: skip
+    if as_json:
+        emit_json({"hts": hts, "exporter": exporter, "importer": "USA", "date": day.isoformat(),
+                   "data_month": r.month, "carried_forward": r.carried_forward,
+                   "lines": rows})  # fmt: skip
+        return
+    table = Table(title=f"USA on {exporter}, HTS {hts}, {day.isoformat()} ({len(rows)} lines; "
+                  f"imports and claims of {r.month})")  # fmt: skip
+    for col in ("hts10", "rate", "imports US$M", "USMCA claimed", "description"):
+        table.add_column(col, justify="right" if col in {"rate", "imports US$M"} else "left",
+                         overflow="fold")  # fmt: skip
+    for row in rows:
+        table.add_row(row["hts10"], _pct(row["rate"]), f"{row['import_value_usd'] / 1e6:,.1f}",
+                      _pct(row["usmca_claim_share"]), row["description"][:60])  # fmt: skip
+    Console().print(table)
 
 
 def _weights_note(baseline: str, importer: str = "USA") -> str:

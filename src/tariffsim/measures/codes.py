@@ -15,6 +15,7 @@ __all__ = [
     "GROUPS",
     "NATIVE_REGIONS",
     "NATIVE_SECTORS",
+    "PRODUCT_LISTS",
     "expand_regions",
     "expand_sectors",
 ]
@@ -55,6 +56,17 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "@ALL": NATIVE_REGIONS,
 }  # fmt: skip
+
+
+#: Named HTS10 product lists a measure's ``products`` scope may name (shipped in
+#: ``tariffsim/data/products/lists.parquet``, built by scripts/build_products.py; their scopes
+#: and sources are in that folder's manifest.toml). ``all`` is every line.
+PRODUCT_LISTS: tuple[str, ...] = (
+    "all", "s232_metals_base", "s232_derivatives_2025_03", "s232_derivatives_ch73_76",
+    "s232_derivatives_2025_08", "s232_copper", "s232_autos_vehicles", "s232_auto_parts",
+    "s232_mhd_vehicles", "s232_softwood", "softwood_adcvd_can", "ieepa_energy_can",
+    "ieepa_potash_can", "ieepa_potash_mex", "s122_exempt",
+)  # fmt: skip
 
 
 def expand_regions(codes: list[str] | tuple[str, ...]) -> tuple[str, ...]:

@@ -5,7 +5,11 @@ ETR of importer n on partner p on date t is
 
     ETR_np(t) = Σ_j τ_npj(t) · w_pj / Σ_j w_pj,    w_pj = trade_npj (baseline imports, pre-tariff)
 
-over goods sectors j (WIOD c1..c16), and the overall ETR uses every partner p ≠ n. The weights
+over goods sectors j (WIOD c1..c16), and the overall ETR uses every partner p ≠ n. The U.S.
+rates on Canada and Mexico come from the HTS10 engine (:mod:`tariffsim.measures.products`):
+their partner ETR is the mean over HTS10 lines weighted by the month's U.S. imports of each
+line (the latest month of data after 2026-02), and their sector rates in ``τ`` are that
+engine's import-weighted sector means. Otherwise the weights
 are *fixed* baseline import values (by default the native policy baseline ``na2024``: n's
 imports of 2024 by partner and sector; ``wiod2011`` gives 2011 weights), so the series is
 "pre-substitution" in the Budget Lab's sense: it moves only with the rates, never with the
@@ -25,7 +29,7 @@ import numpy.typing as npt
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError
 from tariffsim.measures.codes import GOODS_SECTORS
-from tariffsim.measures.timeline import Timeline, as_date
+from tariffsim.measures.timeline import Timeline, as_date, uses_products
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,6 +113,34 @@ def _etr_from_rates(
     return out
 
 
+def _product_etr(
+    timeline: Timeline, day: dt.date, base: Baseline, importer: str, partners: Sequence[str]
+) -> dict[str, float]:
+    """ETR on Canada and Mexico from the HTS10 engine (the month's import weights)."""
+    if importer != "USA" or not uses_products(base):
+        return {}
+    from tariffsim.measures.products import PRODUCT_PARTNERS
+
+    engine = timeline.product_engine(base)
+    return {
+        p: engine.rates(p, day, timeline.product_weights).etr()
+        for p in partners
+        if p in PRODUCT_PARTNERS
+    }
+
+
+def _month_starts(lo: dt.date, hi: dt.date) -> list[dt.date]:
+    """First days of the months after ``lo`` up to ``hi`` (product weights change there)."""
+    out: list[dt.date] = []
+    y, m = lo.year, lo.month
+    while True:
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+        first = dt.date(y, m, 1)
+        if first > hi:
+            return out
+        out.append(first)
+
+
 def etr_on(
     timeline: Timeline,
     date: dt.date | str,
@@ -120,9 +152,11 @@ def etr_on(
     """ETR of ``importer`` on each partner (default :func:`default_partners`) and on all
     partners (key ``"ALL"``) on ``date``."""
     base = _native(baseline)
-    tau = timeline.rates_on(as_date(date), base)[base.region_index(importer)]
+    day = as_date(date)
+    tau = timeline.rates_on(day, base)[base.region_index(importer)]
     chosen = default_partners(importer) if partners is None else partners
-    return _etr_from_rates(tau, import_weights(base, importer), base, chosen)
+    out = _etr_from_rates(tau, import_weights(base, importer), base, chosen)
+    return out | _product_etr(timeline, day, base, importer, chosen)
 
 
 def etr_series(
@@ -144,9 +178,11 @@ def etr_series(
     weights = import_weights(base, importer)
     n = base.region_index(importer)
     partners = default_partners(importer) if partners is None else partners
+    dates = sorted(set(timeline.change_dates(lo, hi)) | set(_month_starts(lo, hi)))
     points = {
         d: _etr_from_rates(timeline.rates_on(d, base)[n], weights, base, partners)
-        for d in timeline.change_dates(lo, hi)
+        | _product_etr(timeline, d, base, importer, partners)
+        for d in dates
     }
     import pandas as pd  # here, not at import: `tariffsim rates --on` never needs it
 

@@ -29,6 +29,16 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
 * ``exclude`` partners taken out of ``applies_to`` (e.g. ``["@ALL"]`` less CAN and MEX).
 * ``hs`` optional HS chapters/headings (2–10 digits) naming the legal product scope, for the
   audit trail; rates are computed on native sectors through ``coverage``.
+* ``products`` (product engine, U.S. imports from Canada and Mexico by HTS10:
+  :mod:`tariffsim.measures.products`) the measure's product scope as a named HTS10 list,
+  ``{ list = NAME, exclude = NAME, basis = "full" | "content" | "noncontent" }``: the lines of
+  ``list`` less those of ``exclude``, charged on the full value, on the listed metal's content
+  share of each line, or on the rest (1 − content). Without it the product engine applies the
+  measure to the lines of its ``sectors`` with the sector shares above.
+* ``usmca_exempt`` (product engine) the share of a line's USMCA-claimed value exempt from the
+  measure from ``exempt_start`` on (1 = every claimed dollar; 0.4 = claimed vehicles pay on
+  their non-U.S. content); the line's claimed share comes from the month's import data. Without
+  it the product engine uses the sector ``exempt_share``.
 * ``source`` (url, title, published, accessed) the legal instrument or data file;
   ``sources`` further references; ``announced`` date of announcement; ``notes`` free text.
 
@@ -50,12 +60,19 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from tariffsim.errors import MeasureError, not_utf8
-from tariffsim.measures.codes import ALL_GOODS, GROUPS, NATIVE_REGIONS, NATIVE_SECTORS
+from tariffsim.measures.codes import (
+    ALL_GOODS,
+    GROUPS,
+    NATIVE_REGIONS,
+    NATIVE_SECTORS,
+    PRODUCT_LISTS,
+)
 
 __all__ = [
     "ExemptStep",
     "Measure",
     "MeasureFile",
+    "ProductScope",
     "RateStep",
     "ShareRef",
     "ShareTable",
@@ -130,6 +147,21 @@ class ExemptStep(_Strict):
     share: ShareRef
 
 
+class ProductScope(_Strict):
+    """A measure's HTS10 scope in the product engine (see the module docstring)."""
+
+    list: str
+    exclude: str | None = None
+    basis: Literal["full", "content", "noncontent"] = "full"
+
+    @field_validator("list", "exclude")
+    @classmethod
+    def _known_list(cls, v: str | None) -> str | None:
+        if v is not None and v not in PRODUCT_LISTS:
+            raise ValueError(f"unknown product list {v!r}; allowed: {', '.join(PRODUCT_LISTS)}")
+        return v
+
+
 class Stacking(_Strict):
     """How a measure combines with others (see the module docstring)."""
 
@@ -194,6 +226,8 @@ class Measure(_Strict):
     exempt_share: ShareRef = 0.0
     exempt_start: dt.date | None = None
     exempt_schedule: tuple[ExemptStep, ...] = ()
+    products: ProductScope | None = None
+    usmca_exempt: Fraction | None = None
     start: dt.date
     end: dt.date | None = None
     status: Status

@@ -42,7 +42,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -50,7 +50,7 @@ from pydantic import ValidationError
 
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError
-from tariffsim.measures.codes import expand_regions, expand_sectors
+from tariffsim.measures.codes import NATIVE_SECTORS, expand_regions, expand_sectors
 from tariffsim.measures.schema import (
     Measure,
     MeasureFile,
@@ -64,6 +64,8 @@ from tariffsim.measures.schema import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tariffsim.measures.products import ProductEngine
+
 __all__ = [
     "DEFAULT_TIMELINE",
     "FAR_FUTURE_DAYS",
@@ -72,6 +74,7 @@ __all__ = [
     "Timeline",
     "as_date",
     "shipped_files",
+    "uses_products",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -84,12 +87,24 @@ DEFAULT_TIMELINE = "north-america-2025.toml"
 #: only repeat the last known state and say nothing about policy then.
 FAR_FUTURE_DAYS = 365
 
+#: Import weights of the Canada/Mexico sector rates (:mod:`tariffsim.measures.products`).
+Weights = Literal["month", "2025"]
+WEIGHTS: tuple[str, ...] = ("month", "2025")
+
 #: Fields of a measure a scenario may override by id.
 OVERRIDABLE = (
     "rate", "partner_rates", "schedule", "start", "end", "status", "exempt_share",
     "exempt_start", "exempt_schedule", "coverage", "metal_content_share", "applies_to",
-    "exclude", "sectors", "kind",
+    "exclude", "sectors", "kind", "products", "usmca_exempt",
 )  # fmt: skip
+
+
+def uses_products(baseline: Baseline) -> bool:
+    """True where the HTS10 engine sets the U.S. rates on Canada and Mexico: a baseline with
+    every native WIOD sector and the USA, CAN and MEX regions (e.g. wiod2011; not a toy)."""
+    return tuple(baseline.sectors) == NATIVE_SECTORS and {"USA", "CAN", "MEX"} <= set(
+        baseline.regions
+    )
 
 
 def as_date(value: dt.date | str) -> dt.date:
@@ -263,6 +278,8 @@ class Timeline:
                    expand_sectors(m.sectors))
             for m in self._measures
         }  # fmt: skip
+        self._engines: dict[str, ProductEngine] = {}
+        self.product_weights: Weights = "month"
 
     def _check_cycles(self) -> None:
         """Displacement must be acyclic (a measure cannot, through others, displace itself)."""
@@ -410,7 +427,39 @@ class Timeline:
             all_shares[name] = (
                 table if isinstance(table, ShareTable) else ShareTable.model_validate(dict(table))
             )
-        return Timeline(kept, all_shares, as_of=self.as_of, record_start=self.record_start)
+        out = Timeline(kept, all_shares, as_of=self.as_of, record_start=self.record_start)
+        out.product_weights = self.product_weights
+        return out
+
+    def with_product_weights(self, weights: Weights) -> Timeline:
+        """The same measures with other import weights for the Canada/Mexico sector rates:
+        ``"month"`` (the month's imports, the default) or ``"2025"`` (fixed 2025 annual)."""
+        if weights not in WEIGHTS:
+            raise MeasureError(f"product weights {weights!r}; allowed: {', '.join(WEIGHTS)}")
+        out = Timeline(
+            self._measures, self._shares, as_of=self.as_of, record_start=self.record_start
+        )
+        out.product_weights = weights
+        return out
+
+    def product_engine(self, baseline: Baseline | None = None) -> ProductEngine:
+        """The HTS10 engine of this timeline (:mod:`tariffsim.measures.products`), with MFN
+        rates from ``baseline`` (native; default wiod2011); built once per baseline."""
+        from tariffsim.measures.products import PRODUCT_PARTNERS, ProductEngine
+
+        if baseline is None:
+            from tariffsim.data import load_baseline
+
+            baseline = load_baseline("wiod2011")
+        if baseline.name not in self._engines:
+            n = baseline.region_index("USA")
+            mfn = {
+                p: {s: float(baseline.tariff[n, baseline.region_index(p), j])
+                    for j, s in enumerate(baseline.sectors)}
+                for p in PRODUCT_PARTNERS
+            }  # fmt: skip
+            self._engines[baseline.name] = ProductEngine(self, mfn)
+        return self._engines[baseline.name]
 
     # ------------------------------------------------------------------ access
     @property
@@ -457,6 +506,14 @@ class Timeline:
                     "was checked to: the rates assume nothing changed since"
                 )
         return tuple(out)
+
+    def scope(self, measure_id: str) -> tuple[tuple[str, ...], set[str], tuple[str, ...]]:
+        """(partners, excluded partners, sectors) of a measure, groups and ``*`` expanded."""
+        return self._targets[self[measure_id].id]
+
+    def share(self, ref: ShareRef, partner: str, sector: str) -> float:
+        """Value of a share reference (a number or a share table) for a partner and sector."""
+        return self._share(ref, partner, sector)
 
     def displacers(self, measure_id: str) -> tuple[str, ...]:
         """Ids of the measures that displace ``measure_id`` (from both stacking directions)."""
@@ -526,8 +583,14 @@ class Timeline:
             )  # fmt: skip
         return traces
 
-    def measure_rates(self, date: dt.date | str, baseline: Baseline) -> FloatArray:
-        """``[n, i, j]`` sum of measure contributions on a *native-coded* baseline (no MFN)."""
+    def measure_rates(
+        self, date: dt.date | str, baseline: Baseline, *, products: bool = True
+    ) -> FloatArray:
+        """``[n, i, j]`` sum of measure contributions on a *native-coded* baseline (no MFN).
+
+        With ``products`` (the default) the U.S. cells on Canada and Mexico are the HTS10
+        engine's import-weighted sector means where the sector has imports
+        (:func:`uses_products`); ``products=False`` gives the sector method everywhere."""
         day = as_date(date)
         out = np.zeros((baseline.n_regions, baseline.n_regions, baseline.n_sectors))
         r_index = {r: k for k, r in enumerate(baseline.regions)}
@@ -545,23 +608,32 @@ class Timeline:
             out[r_index[n], r_index[i], s_index[j]] = sum(
                 t.contribution for t in self._cell_traces(n, i, j, day, mfn, only_active=True)
             )
+        if products and uses_products(baseline):
+            engine = self.product_engine(baseline)
+            for partner in ("CAN", "MEX"):
+                added = engine.sector_added(partner, day, self.product_weights)
+                for sector, rate in added.items():
+                    out[r_index["USA"], r_index[partner], s_index[sector]] = rate
         return out
 
-    def rates_on(self, date: dt.date | str, baseline: Baseline) -> FloatArray:
+    def rates_on(
+        self, date: dt.date | str, baseline: Baseline, *, products: bool = True
+    ) -> FloatArray:
         """``[n, i, j]`` total effective ad valorem rate on ``date``, aligned with ``baseline``.
 
         Baseline tariff (MFN) plus every measure in force, with stacking and exemptions (see
         the module docstring). An aggregated baseline (one with a sector or region map) gets
         native rates trade-weighted by :func:`tariffsim.data.aggregate_tariff`. Measures
         name native wiod2011 codes, so a baseline with other codes (``cp1993``) keeps only
-        its own tariffs.
+        its own tariffs. ``products``: see :meth:`measure_rates`.
         """
         if baseline.sector_map or baseline.region_map:
             from tariffsim.data import aggregate_tariff, load_baseline
 
             native = load_baseline(baseline.name)
-            return np.asarray(aggregate_tariff(self.rates_on(date, native), baseline), dtype=float)
-        return baseline.tariff + self.measure_rates(date, baseline)
+            tau = self.rates_on(date, native, products=products)
+            return np.asarray(aggregate_tariff(tau, baseline), dtype=float)
+        return baseline.tariff + self.measure_rates(date, baseline, products=products)
 
     def explain(
         self, importer: str, exporter: str, sector: str, date: dt.date | str,
