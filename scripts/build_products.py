@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 REPO = Path(__file__).resolve().parents[1]
 PKG_DATA = REPO / "src" / "tariffsim" / "data"
@@ -58,6 +60,11 @@ SOFTWOOD_232 = (  # Proclamation 10976, softwood timber and lumber
     "44031100", "44032101", "44032201", "44032301", "44032401", "44032501", "44032601",
     "44039901", "44061100", "44069100", "44071100", "44071200", "44071300", "44071400",
     "44071900",
+)  # fmt: skip
+#: Proclamation 10976: upholstered wooden furniture and kitchen cabinets/vanities.
+FURNITURE_CABINETS = (
+    "9401614011", "9401614031", "9401616011", "9401616031", "9403409060", "9403608093",
+    "9403910080",
 )  # fmt: skip
 #: Scope of the softwood lumber AD/CVD orders on Canada (A-122-857, C-122-858): coniferous
 #: lumber (4407.1x) and coniferous continuously shaped wood (4409.10).
@@ -205,6 +212,20 @@ def build_lists(raw: Path, lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
         "Medium and heavy-duty trucks, Proclamation 10984 (tracker mhd_vehicles); "
         "truck parts not included")  # fmt: skip
     add(
+        "s232_mhd_parts",
+        _match(u, _read_prefix_txt(raw / "resources_s232_mhd_parts.txt")),
+        full,
+        "Medium and heavy-duty truck parts, Proclamation 10984 Annex (tracker s232_mhd_parts.txt)",
+    )
+    add("s232_buses", _match(u, ("8702",)), full, "Buses (heading 8702), Proclamation 10984")
+    add(
+        "s232_furniture_cabinets",
+        _match(u, FURNITURE_CABINETS),
+        full,
+        "Upholstered wooden furniture and kitchen cabinets/vanities, Proclamation 10976 "
+        "(tracker wood_furniture + kitchen_cabinets)",
+    )
+    add(
         "s232_softwood",
         _match(u, SOFTWOOD_232),
         full,
@@ -232,6 +253,12 @@ def build_lists(raw: Path, lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
     return lists, notes
 
 
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet (zstd) without pandas metadata, so the package reads it with pyarrow alone."""
+    table = pa.Table.from_pandas(frame, preserve_index=False).replace_schema_metadata(None)
+    pq.write_table(table, path, compression="zstd")
+
+
 def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -257,7 +284,7 @@ def write_manifest(
         'USITC DataWeb (value and value entered under the USMCA special program indicators S/S+)", '
         '"Bureau of Economic Analysis, 2017 benchmark input-output use table (metal content of '
         'products)", "USITC Harmonized Tariff Schedule and Chapter 99 notes", '
-        '"Proclamations 10895, 10896, 10908, 10947, 10962, 10976, 10984; EO 14193, 14194, '
+        '"Proclamations 10895, 10896, 10908, 10947, 10962, 10976, 10984, 11002; EO 14193, 14194, '
         '14231, 14232; Section 122 proclamation of 2026-02-20 (product scopes)"]',
         f'processing = {{ repo = "{TRACKER}", commit = "{TRACKER_COMMIT}", '
         f'license = "MIT", commits_seen = [{", ".join(_toml_str(c) for c in commits)}] }}',
@@ -298,13 +325,13 @@ def main(argv: list[str] | None = None) -> None:
     imports, months = build_imports(args.raw)
     lines = build_lines(args.raw, imports, PKG_DATA / "maps")
     lists, notes = build_lists(args.raw, lines)
-    opts = {"compression": "zstd", "index": False}
-    imports.assign(month=imports["month"].astype("category"),
-                   partner=imports["partner"].astype("category"),
-                   hts10=imports["hts10"].astype("int64")).to_parquet(
-        args.out / "imports.parquet", **opts)  # fmt: skip
-    lines.to_parquet(args.out / "lines.parquet", **opts)
-    lists.to_parquet(args.out / "lists.parquet", **opts)
+    imp = imports.assign(
+        month=imports["month"].astype("category"),
+        partner=imports["partner"].astype("category"),
+        hts10=imports["hts10"].astype("int64"),
+    )
+    for name, frame in (("imports", imp), ("lines", lines), ("lists", lists)):
+        _write(frame, args.out / f"{name}.parquet")
     write_manifest(args.out, args.raw, imports, months, lines, lists, notes)
     print(f"wrote {args.out}: {len(imports)} import rows, {len(lines)} lines, {len(lists)} lists")
 

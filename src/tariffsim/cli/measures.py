@@ -195,7 +195,9 @@ def _print_warnings(warnings: list[str]) -> None:
         )
 
 
-def _print_hts(engine: ProductEngine, hts: str, exporter: str, day: dt.date, as_json: bool) -> None:
+def _print_hts(
+    engine: "ProductEngine", hts: str, exporter: str, day: dt.date, as_json: bool
+) -> None:
     """One line: its rate and trail; a prefix: every line under it (rate, imports, claims)."""
     idx = engine.lookup(hts)
     if len(idx) == 1:
@@ -238,7 +240,7 @@ def _print_hts(engine: ProductEngine, hts: str, exporter: str, day: dt.date, as_
     rows: list[dict[str, Any]] = [
         {"hts10": str(r.hts10[k]), "rate": float(rate[k]), "import_value_usd": float(r.value[k]),
          "usmca_claim_share": float(r.claim[k]),
-         "description": str(engine.data.lines["description"].iloc[k])}
+         "description": str(engine.data.lines["description"][k])}
         for k in idx
     ]  # fmt: skip
     if as_json:

@@ -14,55 +14,95 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import pandas as pd
+import numpy as np
+import numpy.typing as npt
 
 from tariffsim.errors import DataValidationError
 
 __all__ = ["ProductData", "load_products", "products_manifest"]
 
 _FOLDER = "products"
-_FILES = ("imports.parquet", "lines.parquet", "lists.parquet")
+_FILES = ("imports", "lines", "lists")
+#: Columns as numpy arrays (text columns as ``str`` arrays); read with pyarrow, not pandas,
+#: so that ``tariffsim rates --on`` stays light.
+Columns = dict[str, npt.NDArray[Any]]
 
 
 @dataclass(frozen=True)
 class ProductData:
-    """The shipped product tables.
+    """The shipped product tables, each a dict of equal-length numpy columns.
 
-    * ``imports``: month (``YYYY-MM``, categorical), partner (``CAN``/``MEX``, categorical),
-      hts10 (int64), value, usmca_value (US$; rows with value > 0 only);
-    * ``lines``: hts10, sector (native WIOD), description, steel/aluminum/copper content;
+    * ``imports``: month (``YYYY-MM``), partner (``CAN``/``MEX``), hts10 (int64), value,
+      usmca_value (US$; rows with value > 0 only);
+    * ``lines``: hts10 (sorted), sector (native WIOD), description, steel/aluminum/copper content;
     * ``lists``: list, hts10, content (share of the line value that is the listed metal);
     * ``months``: the months of ``imports``, sorted.
     """
 
-    imports: pd.DataFrame
-    lines: pd.DataFrame
-    lists: pd.DataFrame
+    imports: Columns
+    lines: Columns
+    lists: Columns
     months: tuple[str, ...]
+
+    def frame(self, table: str) -> Any:
+        """One table as a pandas DataFrame (``imports``, ``lines`` or ``lists``)."""
+        import pandas as pd
+
+        return pd.DataFrame(getattr(self, table))
 
 
 def _folder() -> Any:
     return resources.files("tariffsim") / "data" / _FOLDER
 
 
+def _read(name: str) -> Columns:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    res = _folder() / f"{name}.parquet"
+    try:
+        with res.open("rb") as fh:
+            # ParquetFile.read, not read_table: the latter imports pandas
+            table = pq.ParquetFile(fh).read(use_pandas_metadata=False)
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise DataValidationError(
+            f"product table {name}.parquet cannot be read ({exc}); rebuild it with "
+            "scripts/build_products.py"
+        ) from None
+    out: Columns = {}
+    for col in table.column_names:
+        arr = table.column(col).combine_chunks()
+        if pa.types.is_dictionary(arr.type):
+            arr = arr.dictionary_decode()
+        if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type):
+            out[col] = np.array(arr.to_pylist(), dtype=str)
+        else:
+            out[col] = _numeric(arr, name, col)
+    return out
+
+
+def _numeric(arr: Any, table: str, col: str) -> npt.NDArray[Any]:
+    """A null-free numeric Arrow array as numpy, from its data buffer (pyarrow's own
+    ``to_numpy`` imports pandas)."""
+    import pyarrow as pa
+
+    dtypes = {pa.float64(): np.float64, pa.int64(): np.int64, pa.int32(): np.int32}
+    if arr.type not in dtypes or arr.null_count:
+        raise DataValidationError(
+            f"product table {table}.parquet: column {col} has type {arr.type} with "
+            f"{arr.null_count} nulls; allowed: float64/int64/int32 without nulls"
+        )
+    dtype = np.dtype(dtypes[arr.type])
+    data = np.frombuffer(arr.buffers()[1], dtype=dtype, count=arr.offset + len(arr))
+    return data[arr.offset :].copy()
+
+
 @lru_cache(maxsize=1)
 def load_products() -> ProductData:
     """Read the shipped product tables (cached); ``DataValidationError`` if one is missing."""
-    folder = _folder()
-    frames: dict[str, pd.DataFrame] = {}
-    for name in _FILES:
-        res = folder / name
-        try:
-            with res.open("rb") as fh:
-                frames[name] = pd.read_parquet(fh)
-        except (OSError, ValueError) as exc:
-            raise DataValidationError(
-                f"product table {name} cannot be read ({exc}); rebuild it with "
-                "scripts/build_products.py"
-            ) from None
-    imports = frames["imports.parquet"]
-    months = tuple(sorted(str(m) for m in imports["month"].unique()))
-    return ProductData(imports, frames["lines.parquet"], frames["lists.parquet"], months)
+    imports, lines, lists = (_read(n) for n in _FILES)
+    months = tuple(sorted({str(m) for m in np.unique(imports["month"])}))
+    return ProductData(imports, lines, lists, months)
 
 
 def products_manifest() -> dict[str, Any]:

@@ -64,7 +64,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 PRODUCT_LISTS: tuple[str, ...] = (
     "all", "s232_metals_base", "s232_derivatives_2025_03", "s232_derivatives_ch73_76",
     "s232_derivatives_2025_08", "s232_copper", "s232_autos_vehicles", "s232_auto_parts",
-    "s232_mhd_vehicles", "s232_softwood", "softwood_adcvd_can", "ieepa_energy_can",
+    "s232_mhd_vehicles", "s232_mhd_parts", "s232_buses",
+    "s232_furniture_cabinets", "s232_softwood", "softwood_adcvd_can", "ieepa_energy_can",
     "ieepa_potash_can", "ieepa_potash_mex", "s122_exempt",
 )  # fmt: skip
 

@@ -135,24 +135,22 @@ def _tables(data: ProductData) -> _Tables:
     if id(data) in _CACHE and _CACHE[id(data)].data is data:
         return _CACHE[id(data)]
     lines = data.lines
-    hts10 = lines["hts10"].to_numpy(dtype=str)
-    sector = lines["sector"].to_numpy(dtype=str)
+    hts10 = lines["hts10"]
+    sector = lines["sector"]
     sectors, sector_idx = np.unique(sector, return_inverse=True)
     months = data.months
     n = len(hts10)
     imp = data.imports
-    rows = np.searchsorted(hts10.astype(np.int64), imp["hts10"].to_numpy(dtype=np.int64))
-    month_names = np.array([str(m) for m in imp["month"].cat.categories])
-    mcol = np.searchsorted(np.array(months), month_names)[imp["month"].cat.codes]
-    partner = imp["partner"].astype(str).to_numpy()
+    rows = np.searchsorted(hts10.astype(np.int64), imp["hts10"].astype(np.int64))
+    mcol = np.searchsorted(np.array(months), imp["month"])
     value: dict[str, FloatArray] = {}
     claim: dict[str, FloatArray] = {}
     for p in PRODUCT_PARTNERS:
-        sel = partner == p
+        sel = imp["partner"] == p
         val = np.zeros((len(months), n))
         usm = np.zeros((len(months), n))
-        val[mcol[sel], rows[sel]] = imp["value"].to_numpy()[sel]
-        usm[mcol[sel], rows[sel]] = imp["usmca_value"].to_numpy()[sel]
+        val[mcol[sel], rows[sel]] = imp["value"][sel]
+        usm[mcol[sel], rows[sel]] = imp["usmca_value"][sel]
         share = np.full(val.shape, np.nan)
         np.divide(usm, val, out=share, where=val > 0)
         # a line without imports in a month keeps its latest claim share (else the next one)
@@ -165,12 +163,13 @@ def _tables(data: ProductData) -> _Tables:
     in_2025 = [k for k, m in enumerate(months) if m.startswith("2025")]
     annual = {p: value[p][in_2025].sum(axis=0) for p in PRODUCT_PARTNERS}
     lists: dict[str, tuple[BoolArray, FloatArray]] = {}
-    for name, grp in data.lists.groupby("list", sort=False):
+    for name in np.unique(data.lists["list"]):
+        sel = data.lists["list"] == name
         mask = np.zeros(n, dtype=bool)
         content = np.zeros(n)
-        idx = np.searchsorted(hts10, grp["hts10"].to_numpy(dtype=str))
+        idx = np.searchsorted(hts10, data.lists["hts10"][sel])
         mask[idx] = True
-        content[idx] = grp["content"].to_numpy()
+        content[idx] = data.lists["content"][sel]
         lists[str(name)] = (mask, content)
     lists["all"] = (np.ones(n, dtype=bool), np.ones(n))
     out = _Tables(data, hts10, sector, sectors, sector_idx, months, value, claim, annual, lists)
@@ -403,7 +402,7 @@ class ProductEngine:
                     contribution=float(e["contribution"][pos]),
                 )
             )  # fmt: skip
-        row = self.data.lines.iloc[pos]
+        row = {k: v[pos] for k, v in self.data.lines.items()}
         total = float(mfn[pos]) + sum(t.contribution for t in traces)
         return {
             "hts10": str(self.hts10[pos]), "description": str(row["description"]),
