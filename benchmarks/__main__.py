@@ -183,6 +183,24 @@ def main() -> None:
 
     report.section("CLI start-up (fresh process each, CPU seconds)", cli)
 
+    def products() -> str:
+        from benchmarks import bench_products
+
+        rows = bench_products.measure()
+        for name, sec, target in rows:
+            if target:
+                limit = float(target.split()[1])
+                report.targets.append(
+                    Target(f"HTS10 engine (issue 10): {name}", f"{sec:.3f} s", target,
+                           sec < limit)
+                )  # fmt: skip
+        return bench_products.markdown(rows)
+
+    report.section(
+        "HTS10 product engine, U.S. rates on Canada and Mexico (benchmarks/bench_products.py)",
+        products,
+    )
+
     serial, dask = (100, 300) if args.quick else (1000, 1000)
 
     def montecarlo() -> str:

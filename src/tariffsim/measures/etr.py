@@ -178,12 +178,21 @@ def etr_series(
     weights = import_weights(base, importer)
     n = base.region_index(importer)
     partners = default_partners(importer) if partners is None else partners
-    dates = sorted(set(timeline.change_dates(lo, hi)) | set(_month_starts(lo, hi)))
-    points = {
-        d: _etr_from_rates(timeline.rates_on(d, base)[n], weights, base, partners)
-        | _product_etr(timeline, d, base, importer, partners)
-        for d in dates
-    }
+    changes = timeline.change_dates(lo, hi)
+    dates = sorted(set(changes) | set(_month_starts(lo, hi)))
+    # the sector method changes only on measure dates; the HTS10 cells also at month starts
+    sector_part: dict[dt.date, FloatArray] = {}
+    points = {}
+    for d in dates:
+        seg = max(c for c in changes if c <= d)
+        if seg not in sector_part:
+            sector_part[seg] = timeline.measure_rates(seg, base, products=False)
+        added = sector_part[seg].copy()
+        timeline.apply_products(added, d, base)
+        tau = (base.tariff + added)[n]
+        points[d] = _etr_from_rates(tau, weights, base, partners) | _product_etr(
+            timeline, d, base, importer, partners
+        )
     import pandas as pd  # here, not at import: `tariffsim rates --on` never needs it
 
     days = pd.date_range(lo, hi, freq="D")

@@ -279,6 +279,8 @@ class Timeline:
             for m in self._measures
         }  # fmt: skip
         self._engines: dict[str, ProductEngine] = {}
+        #: measures naming each (importer, exporter, sector), filled on first use
+        self._considered: dict[tuple[str, str, str], list[Measure]] = {}
         self.product_weights: Weights = "month"
 
     def _check_cycles(self) -> None:
@@ -547,7 +549,12 @@ class Timeline:
         self, importer: str, exporter: str, sector: str, date: dt.date, mfn: float,
         only_active: bool,
     ) -> list[MeasureTrace]:  # fmt: skip
-        considered = [m for m in self._measures if self._applies(m, importer, exporter, sector)]
+        key = (importer, exporter, sector)
+        if key not in self._considered:
+            self._considered[key] = [
+                m for m in self._measures if self._applies(m, importer, exporter, sector)
+            ]
+        considered = self._considered[key]
         active = {m.id for m in considered if m.active_on(date)}
         memo: dict[str, float] = {}
 
@@ -608,13 +615,23 @@ class Timeline:
             out[r_index[n], r_index[i], s_index[j]] = sum(
                 t.contribution for t in self._cell_traces(n, i, j, day, mfn, only_active=True)
             )
-        if products and uses_products(baseline):
-            engine = self.product_engine(baseline)
-            for partner in ("CAN", "MEX"):
-                added = engine.sector_added(partner, day, self.product_weights)
-                for sector, rate in added.items():
-                    out[r_index["USA"], r_index[partner], s_index[sector]] = rate
+        if products:
+            self.apply_products(out, day, baseline)
         return out
+
+    def apply_products(self, out: FloatArray, date: dt.date | str, baseline: Baseline) -> None:
+        """Overwrite, in a ``[n, i, j]`` array of measure contributions, the U.S. cells on
+        Canada and Mexico with the HTS10 engine's sector means (sectors with imports), where
+        the baseline allows it (:func:`uses_products`)."""
+        if not uses_products(baseline):
+            return
+        day = as_date(date)
+        engine = self.product_engine(baseline)
+        usa = baseline.region_index("USA")
+        for partner in ("CAN", "MEX"):
+            i = baseline.region_index(partner)
+            for sector, rate in engine.sector_added(partner, day, self.product_weights).items():
+                out[usa, i, baseline.sector_index(sector)] = rate
 
     def rates_on(
         self, date: dt.date | str, baseline: Baseline, *, products: bool = True
