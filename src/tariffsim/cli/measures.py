@@ -199,6 +199,8 @@ def _print_hts(
     engine: "ProductEngine", hts: str, exporter: str, day: dt.date, as_json: bool
 ) -> None:
     """One line: its rate and trail; a prefix: every line under it (rate, imports, claims)."""
+    from rich.console import Console
+
     idx = engine.lookup(hts)
     if len(idx) == 1:
         rec = engine.explain_line(exporter, str(engine.hts10[idx[0]]), day)

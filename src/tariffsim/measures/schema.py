@@ -38,7 +38,8 @@ Field meanings (rates are ad valorem fractions, 0.25 = 25 %; dates are ISO dates
 * ``usmca_exempt`` (product engine) the share of a line's USMCA-claimed value exempt from the
   measure from ``exempt_start`` on (1 = every claimed dollar; 0.4 = claimed vehicles pay on
   their non-U.S. content); the line's claimed share comes from the month's import data. Without
-  it the product engine uses the sector ``exempt_share``.
+  it the product engine uses the sector ``exempt_share``; a scenario that overrides
+  ``exempt_share`` alone clears ``usmca_exempt``, so its share holds on every line too.
 * ``source`` (url, title, published, accessed) the legal instrument or data file;
   ``sources`` further references; ``announced`` date of announcement; ``notes`` free text.
 

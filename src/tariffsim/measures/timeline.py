@@ -395,6 +395,9 @@ class Timeline:
             if m.id in removed:
                 continue
             upd = dict((change or {}).get(m.id, {}))
+            if "exempt_share" in upd and "usmca_exempt" not in upd:
+                # an overridden exempt share holds on every HTS10 line too (product engine)
+                upd["usmca_exempt"] = None
             bad = [k for k in upd if k not in OVERRIDABLE]
             if bad:
                 raise MeasureError(
