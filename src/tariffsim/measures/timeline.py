@@ -449,13 +449,13 @@ class Timeline:
 
     def product_engine(self, baseline: Baseline | None = None) -> ProductEngine:
         """The HTS10 engine of this timeline (:mod:`tariffsim.measures.products`), with MFN
-        rates from ``baseline`` (native; default wiod2011); built once per baseline."""
+        rates from ``baseline`` (native; default the package default); built once per baseline."""
         from tariffsim.measures.products import PRODUCT_PARTNERS, ProductEngine
 
         if baseline is None:
             from tariffsim.data import load_baseline
 
-            baseline = load_baseline("wiod2011")
+            baseline = load_baseline()
         if baseline.name not in self._engines:
             n = baseline.region_index("USA")
             mfn = {
