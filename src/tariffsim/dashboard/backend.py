@@ -229,6 +229,14 @@ class Backend:
             .render()
         )
 
+    def hts_text(self, code: str, exporter: str, date: dt.date) -> str:
+        """U.S. rate on HTS10 lines from Canada or Mexico (``rates --hts``) as text; the code
+        is checked by the engine (4-10 digits), never used as a path."""
+        from tariffsim.measures.products import render_hts
+
+        engine = self.timeline().product_engine(self.native_baseline())
+        return render_hts(engine, code[:32], exporter, date)
+
     # ------------------------------------------------------------------ results store
     def runs_frame(self) -> pd.DataFrame:
         """Stored model runs, newest first (id, scenario, model, baseline, time, seconds)."""

@@ -44,6 +44,7 @@ __all__ = [
     "LineTrace",
     "ProductEngine",
     "ProductRates",
+    "render_hts",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -415,3 +416,44 @@ class ProductEngine:
             "mfn": float(mfn[pos]), "rate": total,
             "measures": [t.__dict__ | {"displaced_by": list(t.displaced_by)} for t in traces],
         }  # fmt: skip
+
+
+def render_hts(engine: ProductEngine, code: str, exporter: str, date: dt.date | str) -> str:
+    """Plain-text answer to an HTS lookup (dashboard): for one line its rate and every measure's
+    contribution; for a prefix each line's rate, imports and USMCA-claimed share (at most
+    ``limit`` lines, largest imports first)."""
+    limit = 40
+    idx = engine.lookup(code)
+    if len(idx) == 1:
+        rec = engine.explain_line(exporter, str(engine.hts10[idx[0]]), date)
+        out = [
+            f"{rec['hts10']} {rec['description']}",
+            f"USA on {exporter}, {rec['date']}: rate {100 * rec['rate']:.2f}% (MFN "
+            f"{100 * rec['mfn']:.2f}%, sector {rec['sector']}); imports in {rec['data_month']} "
+            f"US${rec['import_value_usd'] / 1e6:,.1f}M, USMCA claimed "
+            f"{100 * rec['usmca_claim_share']:.1f}%"
+            + (" (latest month carried forward)" if rec["carried_forward"] else ""),
+        ]
+        for t in rec["measures"]:
+            out.append(
+                f"  {t['id']} [{t['legal_basis']}]: rate {100 * t['rate']:.1f}%; {t['scope']}; "
+                f"subject {100 * t['subject_share']:.1f}%, displaced "
+                f"{100 * t['displaced_share']:.1f}%, exempt {100 * t['exempt_share']:.1f}% "
+                f"-> +{100 * t['contribution']:.2f}%"
+            )
+        return "\n".join(out)
+    r = engine.rates(exporter, date)
+    rate = r.rate
+    order = idx[np.argsort(-r.value[idx], kind="stable")][:limit]
+    out = [
+        f"USA on {exporter}, HTS {code}, {r.date.isoformat()}: {len(idx)} lines (imports and "
+        f"claims of {r.month}{', carried forward' if r.carried_forward else ''})"
+    ]
+    for k in order:
+        out.append(
+            f"  {r.hts10[k]}  {100 * rate[k]:6.2f}%  US${r.value[k] / 1e6:10,.1f}M  "
+            f"claimed {100 * r.claim[k]:5.1f}%  {str(engine.data.lines['description'][k])[:60]}"
+        )
+    if len(idx) > limit:
+        out.append(f"  ... {len(idx) - limit} more lines (tariffsim rates --hts {code} --json)")
+    return "\n".join(out)

@@ -105,6 +105,30 @@ def layout(backend: Backend) -> list[Any]:
             ],
             className="ts-card",
         ),
+        html.Div(
+            [
+                html.H3("HTS lookup: U.S. rate on a product from Canada or Mexico"),
+                html.P(
+                    "An HTS code or prefix (4-10 digits, dots allowed); date and exporter "
+                    "(CAN or MEX) from the controls above. Rates from the HTS10 engine with the "
+                    "month's USMCA claims.",
+                    className="ts-note",
+                ),
+                field(
+                    "HTS code",
+                    dcc.Input(
+                        id="hts-code",
+                        type="text",
+                        placeholder="8703.23.01",
+                        debounce=True,
+                        maxLength=16,
+                    ),
+                    "hts-error",
+                ),
+                html.Pre(id="hts-text", className="ts-audit"),
+            ],
+            className="ts-card",
+        ),
     ]
 
 
@@ -178,6 +202,26 @@ def register(app: dash.Dash, backend: Backend) -> None:
             return title, backend.explain_text(importer, exporter, sector, day)
         except TariffsimError as exc:
             return title, str(exc)
+
+    @app.callback(
+        Output("hts-text", "children"),
+        Output("hts-error", "children"),
+        Input("hts-code", "value"),
+        Input("rates-date", "value"),
+        Input("rates-exporter", "value"),
+    )
+    def _hts(code: str | None, date_text: str | None, exporter: str) -> tuple[str, str]:
+        if not code:
+            return "", ""
+        day = parse_date(date_text)
+        if day is None:
+            return "", f"not a date: {date_text!r} (expected YYYY-MM-DD)"
+        if exporter not in ("CAN", "MEX"):
+            return "", "pick Canada (CAN) or Mexico (MEX) as the exporter above"
+        try:
+            return backend.hts_text(str(code), exporter, day), ""
+        except TariffsimError as exc:
+            return "", str(exc)
 
     @app.callback(
         Output("rates-date", "value"),
