@@ -194,3 +194,14 @@ def test_canada_rate_matches_the_bank_of_canada(
     # before 2025: MFN only (the Bank: 0.1)
     pre = engine.rates("CAN", "2024-12-01").by_measure()
     assert 100 * pre["MFN"] == pytest.approx(0.1, abs=0.1)
+
+
+def test_render_hts_text_for_the_dashboard(engine: ProductEngine) -> None:
+    from tariffsim.measures.products import render_hts
+
+    one = render_hts(engine, "8708.40.75.80", "CAN", OCT)
+    assert one.startswith("8708407580") and "s232-autos-parts" in one and "USMCA claimed" in one
+    many = render_hts(engine, "8703", "MEX", OCT)
+    assert "lines (imports and claims of 2025-10" in many and "more lines" in many
+    with pytest.raises(MeasureError, match="4 to 10 digits"):
+        render_hts(engine, "../etc", "MEX", OCT)
