@@ -39,6 +39,7 @@ def _root(
 from tariffsim.cli import data as _data  # noqa: E402,F401
 from tariffsim.cli import measures as _measures  # noqa: E402,F401
 from tariffsim.cli import path as _path  # noqa: E402,F401
+from tariffsim.cli import rank as _rank  # noqa: E402,F401
 from tariffsim.cli import run as _run  # noqa: E402,F401
 from tariffsim.cli import scale as _scale  # noqa: E402,F401
 from tariffsim.cli import serve as _serve  # noqa: E402,F401

@@ -1,0 +1,56 @@
+"""``tariffsim rank SCENARIO``: who gains (loses) more, Canada or Mexico, and how robustly.
+
+Thin layer over :func:`tariffsim.scenarios.ranking.rank_two`: the point estimate and θ draws
+under each deficit rule, welfare in percent and in dollars, the 5–95% band of the gap and the
+share of draws in which the ranking flips.
+"""
+
+from typing import Annotated
+
+import typer
+
+from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console
+from tariffsim.cli.main import app
+
+__all__ = ["rank"]
+
+_out = make_console()
+
+
+@app.command()
+def rank(
+    scenario: Annotated[str, typer.Argument(help="Shipped scenario name or TOML path.")],
+    draws: Annotated[int, typer.Option("--draws", help="θ draws per deficit rule.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the θ draws.")] = 1,
+    cv: Annotated[
+        float | None, typer.Option("--cv", help="Assumed coefficient of variation of θ.")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Canada vs Mexico welfare (% and USD) across θ draws and deficit rules; ranking flips."""
+    from tariffsim._jsonable import records
+    from tariffsim.scenarios import load_scenario
+    from tariffsim.scenarios.ranking import rank_two
+
+    if draws < 1:
+        raise fail(f"--draws {draws} must be at least 1", code=2)
+    with errors_to_exit(ValueError):
+        result = rank_two(load_scenario(scenario), draws=draws, seed=seed, cv=cv)
+    if as_json:
+        emit_json(
+            {
+                "scenario": result.scenario,
+                "draws": result.draws,
+                "seed": result.seed,
+                "cv": result.cv,
+                "rows": records(result.table),
+                "summary": result.summary(),
+            }
+        )
+        return
+    _out.print(
+        f"{result.scenario}: Canada vs Mexico over {result.draws} θ draws (cv {result.cv:g}, "
+        f"seed {result.seed}) per deficit rule",
+        highlight=False,
+    )
+    _out.print(result.summary(), highlight=False, markup=False)
