@@ -389,7 +389,7 @@ def test_an_expired_measure_has_no_effect(
 
 
 def test_etr_and_date_argument_errors(tmp_path: Path) -> None:
-    from tariffsim.measures import etr_chart
+    from tariffsim.report import etr_chart
 
     tl = Timeline.from_measures([m(id="b")])
     b = make_baseline()

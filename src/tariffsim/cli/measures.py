@@ -103,7 +103,7 @@ def rates(
         raise fail("--exporter gives rates by sector on one date: add --on DATE")
     with errors_to_exit(KeyError):
         from tariffsim.data import load_baseline
-        from tariffsim.measures import etr_chart, etr_on, etr_series
+        from tariffsim.measures import etr_on, etr_series
         from tariffsim.measures.etr import ALL_PARTNERS
 
         timeline = _timeline(files)
@@ -146,6 +146,8 @@ def rates(
         assert lo is not None and hi is not None
         series = etr_series(timeline, lo, hi, base, importer=importer)
         if chart is not None:
+            from tariffsim.report.etr_plot import etr_chart
+
             title = f"{who} effective tariff rate, import-weighted (pre-substitution)"
             etr_chart(series, chart, title=title, weights_note=_weights_note(baseline, importer))
         import pandas as pd

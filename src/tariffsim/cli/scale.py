@@ -148,7 +148,8 @@ def montecarlo(
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
-    from tariffsim.scale import Problem, band_figure, run_montecarlo, theta_prior
+    from tariffsim.report import band_figure
+    from tariffsim.scale import Problem, run_montecarlo, theta_prior
     from tariffsim.scale.problem import BACKENDS
     from tariffsim.scenarios import baseline_label, load_scenario, prepare, with_model
     from tariffsim.store import ResultsStore, RunMeta
@@ -276,7 +277,7 @@ def sweep(
     as_json: JsonOpt = False,
 ) -> None:
     """Response curves: solve the scenario over a grid of a measure's rate or a trade cost."""
-    from tariffsim.scale import sweep_figure
+    from tariffsim.report import sweep_figure
     from tariffsim.scale.sweep import parse_vary, run_sweep
     from tariffsim.scenarios import baseline_label, load_scenario, with_model
     from tariffsim.store import ResultsStore, RunMeta

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import tomli_w
 from pydantic import ValidationError
 
@@ -33,6 +32,8 @@ from tariffsim.models.result import ModelResult
 from tariffsim.store import ResultsStore, StoredRun
 
 if TYPE_CHECKING:  # the methods import tariffsim.scenarios when they are called
+    import plotly.graph_objects as go
+
     from tariffsim.scenarios import Scenario
 
 __all__ = [
@@ -208,7 +209,7 @@ class Backend:
     def etr_figure(self) -> go.Figure:
         """ETR lines (U.S. on Canada, Mexico, all partners; Canada's and Mexico's own on the
         U.S. and on China, dashed) and measures as events below."""
-        from tariffsim.dashboard.figures import etr_with_events
+        from tariffsim.report import etr_with_events
 
         return etr_with_events(
             self.etr_frame(), self.timeline().events(), self.neighbour_etr_frame(), ETR_LABELS

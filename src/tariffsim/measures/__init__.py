@@ -2,8 +2,8 @@
 
 Measures are data (TOML files, :mod:`tariffsim.measures.schema`); a :class:`Timeline` turns
 them into the effective ad valorem rate of every importer × exporter × sector on any date, and
-explains each rate; :func:`etr_series` and :func:`etr_chart` report import-weighted
-effective tariff rates of any importer (the U.S. by default) as the Yale Budget Lab does.
+explains each rate; :func:`etr_series` reports import-weighted effective tariff rates of any
+importer (the U.S. by default) as the Yale Budget Lab does (their charts: :mod:`tariffsim.report`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from tariffsim.measures.etr import (
     ETR_PARTNERS,
     ETR_START,
     default_partners,
-    etr_chart,
     etr_on,
     etr_series,
     import_weights,
@@ -47,7 +46,6 @@ __all__ = [
     "Status",
     "Timeline",
     "default_partners",
-    "etr_chart",
     "etr_on",
     "etr_series",
     "import_weights",

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,7 +39,6 @@ __all__ = [
     "ETR_PARTNERS",
     "ETR_START",
     "default_partners",
-    "etr_chart",
     "etr_on",
     "etr_series",
     "import_weights",
@@ -54,7 +52,6 @@ ETR_PARTNERS: tuple[str, ...] = ("CAN", "MEX")
 #: Partners reported by default for another importer: those of these it is not.
 _OTHER_PARTNERS: tuple[str, ...] = ("USA", "CAN", "MEX", "CHN")
 #: Legend labels of partner columns.
-_LABELS = {"CAN": "on Canada", "MEX": "on Mexico", "USA": "on the U.S.", "CHN": "on China"}
 #: Column name of the all-partner rate.
 ALL_PARTNERS = "ALL"
 #: Span of the shipped 2025–26 record, the default window of ETR charts (reports, dashboard).
@@ -201,37 +198,3 @@ def etr_series(
     frame = frame.reindex(days, method="ffill")
     frame.index.name = "date"
     return frame[[*partners, ALL_PARTNERS]]
-
-
-def etr_chart(
-    series: pd.DataFrame,
-    path: str | Path,
-    *,
-    title: str = "U.S. effective tariff rate, import-weighted (pre-substitution)",
-    weights_note: str = "weights: na2024 U.S. goods imports by partner and sector; incl. MFN",
-) -> Path:
-    """Step chart of an :func:`etr_series` frame, in percent, saved as PNG or SVG by suffix."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    out = Path(path)
-    if out.suffix.lower() not in {".png", ".svg"}:
-        raise MeasureError(f"chart file {out}: suffix {out.suffix!r}; allowed: .png, .svg")
-    fig, ax = plt.subplots(figsize=(9, 4.8), dpi=120)
-    labels = _LABELS | {ALL_PARTNERS: "all partners"}
-    for col in series.columns:
-        ax.step(series.index, 100 * series[col], where="post", label=labels.get(col, f"on {col}"),
-                linewidth=2.2 if col == ALL_PARTNERS else 1.6)  # fmt: skip
-    ax.set_ylabel("percent")
-    ax.set_title(title, fontsize=11)
-    ax.grid(alpha=0.3)
-    ax.legend(loc="upper left")
-    fig.text(0.01, 0.01, weights_note, fontsize=8, color="0.35")
-    fig.autofmt_xdate()
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out)
-    plt.close(fig)
-    return out

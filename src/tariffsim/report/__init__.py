@@ -1,10 +1,12 @@
 """Tables, charts and report files built from model results, Monte Carlo bands and sweeps.
 
 Shared by the CLI (Rich tables), the HTML/Markdown reports and the dashboard, so every view
-shows the same numbers. The public names are those of the four modules, each listed once in
+shows the same numbers. The public names are those of its modules, each listed once in
 its module's ``__all__``: :mod:`~tariffsim.report.tables` (tidy tables, column labels),
 :mod:`~tariffsim.report.figures` (Plotly and matplotlib charts of a model run),
-:mod:`~tariffsim.report.bands` (Monte Carlo bands and sweep curves) and
+:mod:`~tariffsim.report.band_charts` and :mod:`~tariffsim.report.bands` (Monte Carlo bands and
+sweep curves), :mod:`~tariffsim.report.etr_plot` (the ETR chart),
+:mod:`~tariffsim.report.timeline_chart` (ETR with measure events) and
 :mod:`~tariffsim.report.render` (the report files).
 
 A name is imported from its module on first use, so printing a table (``tariffsim run``)
@@ -17,13 +19,16 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tariffsim.report.band_charts import *  # noqa: F403
     from tariffsim.report.bands import *  # noqa: F403
+    from tariffsim.report.etr_plot import *  # noqa: F403
     from tariffsim.report.figures import *  # noqa: F403
     from tariffsim.report.render import *  # noqa: F403
     from tariffsim.report.tables import *  # noqa: F403
+    from tariffsim.report.timeline_chart import *  # noqa: F403
 
 #: The modules whose ``__all__`` make up the package's names, cheapest first.
-_MODULES = ("tables", "figures", "bands", "render")
+_MODULES = ("tables", "figures", "band_charts", "etr_plot", "bands", "timeline_chart", "render")
 
 
 def __getattr__(name: str) -> Any:

@@ -4,7 +4,7 @@ Every function takes the tidy frames that :mod:`tariffsim.scale` produces and th
 store keeps: ``mc_country`` (columns ``region``, ``variable``, ``point``, ``median``, ``p05``,
 ``p95``...), ``mc_theta`` (``draw``, ``sector``, ``theta``) and ``sweep_country``
 (``parameter``, ``value``, ``region`` and the country result columns). The Plotly figures are
-the shared builders of :mod:`tariffsim.scale.figures`; the matplotlib files here draw the same
+the shared builders of :mod:`tariffsim.report.band_charts`; the matplotlib files here draw the same
 numbers for Markdown: the median as a dot, the 5–95% band as an error bar, the point
 estimate (θ at its estimates) as a cross.
 """
@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from tariffsim.report.band_charts import band_figure, sweep_figure
 from tariffsim.report.figures import save_figure
 from tariffsim.report.tables import NORTH_AMERICA, north_america_first
-from tariffsim.scale.figures import band_figure, sweep_figure
 
 __all__ = [
     "BAND_VARIABLES",
@@ -92,7 +92,7 @@ def band_figures(
 ) -> dict[str, go.Figure]:
     """One Plotly band figure per variable (regions in report order); ``note`` under the first.
 
-    Built with :func:`tariffsim.scale.band_figure`, so the CLI's ``--chart``, the reports and
+    Built with :func:`tariffsim.report.band_figure`, so the CLI's ``--chart``, the reports and
     the dashboard draw the same traces.
     """
     table = band_table(mc_country, variables)

@@ -254,7 +254,7 @@ def _point_sections(
     doc.plotly(na_trade_figure(result), "chart-na-trade")
     doc.image("na_trade", "Trade changes by sector", lambda p: save_na_trade_chart(result, p))
     if etr is not None:
-        from tariffsim.measures import etr_chart
+        from tariffsim.report.etr_plot import etr_chart
 
         doc.heading("Effective U.S. tariff rate over time", level)
         doc.plotly(etr_figure(etr), "chart-etr")

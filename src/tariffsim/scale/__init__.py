@@ -5,7 +5,6 @@
   retry per failed item and nothing dropped silently.
 - :mod:`~tariffsim.scale.montecarlo`: solve every draw, summarise median and 5–95% bands.
 - :mod:`~tariffsim.scale.sweep`: response curves over a measure's rate or a trade-cost shock.
-- :mod:`~tariffsim.scale.figures`: Plotly figures of bands and response curves.
 - :mod:`~tariffsim.scale.synthetic`: consistent random baselines for benchmarks.
 """
 
@@ -21,7 +20,6 @@ from tariffsim.scale.executor import (
     run_batches,
     serial_reason,
 )
-from tariffsim.scale.figures import band_figure, sweep_figure
 from tariffsim.scale.montecarlo import QUANTILES, MonteCarloResult, run_montecarlo
 from tariffsim.scale.problem import BACKENDS, Problem
 from tariffsim.scale.sweep import SweepResult, SweepSpec, parse_vary, run_sweep
@@ -39,7 +37,6 @@ __all__ = [
     "SweepResult",
     "SweepSpec",
     "ThetaPrior",
-    "band_figure",
     "dask_client",
     "default_workers",
     "draw_thetas",
@@ -48,7 +45,6 @@ __all__ = [
     "run_montecarlo",
     "run_sweep",
     "serial_reason",
-    "sweep_figure",
     "synthetic_baseline",
     "theta_prior",
 ]

@@ -1,8 +1,9 @@
 """Plotly figure builders for Monte Carlo bands and sweep response curves.
 
-Shared by the CLI, the HTML/Markdown reports and the dashboard: each function takes the tidy
-tables that :mod:`tariffsim.scale` produces (and the store keeps) and returns a
-``plotly.graph_objects.Figure`` that needs nothing from the web (no maps, no external assets).
+Shared by the CLI, the HTML/Markdown reports and the dashboard (every chart lives in
+:mod:`tariffsim.report`): each function takes the tidy tables that :mod:`tariffsim.scale`
+produces (and the store keeps) and returns a ``plotly.graph_objects.Figure`` that needs
+nothing from the web (no maps, no external assets).
 """
 
 from __future__ import annotations

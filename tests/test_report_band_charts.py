@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tariffsim.scale import band_figure, sweep_figure
+from tariffsim.report import band_figure, sweep_figure
 
 
 def test_band_figure_error_bars_are_the_band():

@@ -1,8 +1,8 @@
-"""Dashboard figures: the report's Plotly builders, plus the measures' events on the ETR chart.
+"""The timeline chart: the report's ETR step lines with the measures' events below them.
 
-Result charts and tables come from :mod:`tariffsim.report` unchanged (the same figures as the
-HTML report). The only figure assembled here is the timeline page's: the report's ETR step
-lines with :meth:`tariffsim.measures.Timeline.events` added as markers on a second axis below.
+Used by the dashboard's timeline page; it lives with the other charts in :mod:`tariffsim.report`.
+It is the report's ETR figure with :meth:`tariffsim.measures.Timeline.events` added as markers
+on a second axis below.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
-from tariffsim.report import etr_figure as report_etr_figure
+from tariffsim.report.figures import etr_figure as report_etr_figure
 
 __all__ = ["EVENT_SYMBOLS", "etr_with_events"]
 
