@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
 from tariffsim.errors import IncompleteRunError, SolverConvergenceError
-from tariffsim.models.result import ModelResult
 from tariffsim.scale import problem as problem_module
 from tariffsim.scale.draws import MAX_CV, theta_prior
 from tariffsim.scale.executor import ItemFailure
@@ -32,15 +31,12 @@ def scenario_file(tmp_path: Path) -> Path:
 
 
 def _failing_draws(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make every θ draw fail (the point solve, θ=None, still solves)."""
-    real = problem_module.solve_one
+    """Make every θ draw fail (the point solve still solves)."""
 
-    def flaky(p: Problem, theta: np.ndarray | None = None) -> ModelResult:
-        if theta is not None:
-            raise SolverConvergenceError("draw stalls", iterations=1, max_residual=1.0)
-        return real(p, theta)
+    def stalls(p: Problem, theta: np.ndarray) -> dict[str, np.ndarray]:
+        raise SolverConvergenceError("draw stalls", iterations=1, max_residual=1.0)
 
-    monkeypatch.setattr(problem_module, "solve_one", flaky)
+    monkeypatch.setattr(problem_module, "solve_draw", stalls)
 
 
 def _mc(scenario_file: Path, store: Path, *extra: str) -> list[str]:
