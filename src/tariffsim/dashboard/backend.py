@@ -203,7 +203,8 @@ class Backend:
         base = self.native_baseline()
         return (
             f"U.S. imports by partner and sector in the {base.name} baseline ({base.year}, "
-            f"{base.units}), fixed over time (pre-substitution)."
+            f"{base.units}), fixed over time (pre-substitution); the U.S. rates on Canada and "
+            "Mexico are HTS10 line rates weighted by each month's U.S. imports of the line."
         )
 
     def etr_figure(self) -> go.Figure:
