@@ -106,7 +106,9 @@ def test_timeline_page_offline(page: Any, base_url: str) -> None:
     sectors = _column(page, "rates-table", "sector")
     shown = dict(zip(sectors, _column(page, "rates-table", "rate_pct"), strict=True))
 
-    base = load_baseline("wiod2011")
+    from tariffsim.data import POLICY_BASELINE
+
+    base = load_baseline(POLICY_BASELINE)  # the dashboard's native baseline (na2024)
     timeline = Timeline.default()
     etr = etr_on(timeline, dt.date(2025, 10, 1), base)
     line = page.locator("#etr-on-date").inner_text()
@@ -127,6 +129,12 @@ def test_timeline_page_offline(page: Any, base_url: str) -> None:
         " || document.querySelector('#explain-title').innerText.includes('METALS')"
     )
     assert page.locator("#explain-text").inner_text().strip()
+
+    # HTS lookup box: one line from Canada on the page's date (exporter CAN above)
+    page.fill("#hts-code", "8708.40.75.80")
+    page.press("#hts-code", "Enter")
+    page.wait_for_function("document.querySelector('#hts-text').innerText.includes('8708407580')")
+    assert "s232-autos-parts" in page.locator("#hts-text").inner_text()
 
 
 def test_scenario_run_matches_library(page: Any, base_url: str, store_path: Path) -> None:
