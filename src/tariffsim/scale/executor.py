@@ -94,11 +94,11 @@ class BatchOutcome(Generic[R]):
 
 #: Fewest solves for which a fresh LocalCluster is worth its start-up. Measured with
 #: ``benchmarks/bench_montecarlo.py`` (break-even = start-up / (1/serial rate − 1/Dask rate),
-#: wall time, status-quo draws on na7 x na19): about 700 draws on the project's 2-core machine
-#: (2026-12-02, a LocalCluster start of about 5 s; other jobs running). Below it the CLI solves
-#: serially unless ``--workers`` or ``--scheduler`` asks for Dask. The benchmark prints the
-#: break-even it measures beside this value.
-DASK_MIN_SOLVES = 700
+#: wall time, status-quo draws on na7 x na19, 2 workers): 140, 175 and 176 draws in three runs
+#: on the project's 2-core machine (2026-12-02, LocalCluster start 1-3 s, other jobs running);
+#: rounded up to 200. Below it the CLI solves serially unless ``--workers`` or ``--scheduler``
+#: asks for Dask. The benchmark prints the break-even it measures beside this value.
+DASK_MIN_SOLVES = 200
 
 
 def serial_reason(solves: int, workers: int | None, scheduler: str | None) -> str | None:
