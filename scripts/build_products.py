@@ -281,7 +281,7 @@ def write_manifest(
         'units = "US dollars, customs value of imports for consumption"',
         "sources = ["
         '"U.S. Census Bureau, U.S. imports for consumption by HTS10 and rate provision, via the '
-        'USITC DataWeb (value and value entered under the USMCA special program indicators S/S+)", '
+        'USITC DataWeb (value, and value entered claiming USMCA preference)", '
         '"Bureau of Economic Analysis, 2017 benchmark input-output use table (metal content of '
         'products)", "USITC Harmonized Tariff Schedule and Chapter 99 notes", '
         '"Proclamations 10895, 10896, 10908, 10947, 10962, 10976, 10984, 11002; EO 14193, 14194, '

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -205,3 +206,24 @@ def test_render_hts_text_for_the_dashboard(engine: ProductEngine) -> None:
     assert "lines (imports and claims of 2025-10" in many and "more lines" in many
     with pytest.raises(MeasureError, match="4 to 10 digits"):
         render_hts(engine, "../etc", "MEX", OCT)
+
+
+RAW = Path(__file__).resolve().parents[1].parent / "shared/data/policy/tariff_rate_tracker_hs10"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not RAW.exists(), reason="raw tracker files (../shared) not present")
+def test_build_script_reproduces_the_shipped_tables(tmp_path: Path) -> None:
+    """scripts/build_products.py rebuilds the shipped product tables byte for byte."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "build_products", Path(__file__).resolve().parents[1] / "scripts/build_products.py"
+    )
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.main(["--raw", str(RAW), "--out", str(tmp_path)])
+    shipped = Path(__file__).resolve().parents[1] / "src/tariffsim/data/products"
+    for name in ("imports.parquet", "lines.parquet", "lists.parquet", "manifest.toml"):
+        assert (tmp_path / name).read_bytes() == (shipped / name).read_bytes(), name
