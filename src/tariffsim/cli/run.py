@@ -129,6 +129,14 @@ def _print_result(result: "ModelResult", title: str, run_id: str, reused: bool) 
         )
     _out.print(flows)
     _out.print(headline(result), highlight=False, markup=False)
+    if "elasticities" in result.diagnostics:
+        deficits = result.diagnostics.get("deficits")
+        rule = f"; deficits {deficits}" if deficits else ""
+        _out.print(
+            f"Elasticities: {result.diagnostics['elasticities']}{rule}.",
+            highlight=False,
+            markup=False,
+        )
 
 
 def _print_outcome(scenario: "Scenario", outcome: "StoredOutcome") -> None:

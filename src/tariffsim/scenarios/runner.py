@@ -356,6 +356,7 @@ def run_scenario(
             "scenario": scenario.name,
             "tariff_date": str(scenario.tariffs.date),
             "reference": reference,
+            "elasticities": _elasticity_label(scenario, overridden=theta is not None),
         }
     )
     final = add_people_outputs(
@@ -367,6 +368,21 @@ def run_scenario(
         )
     )
     return check_plausible(final, what=f"scenario {scenario.name!r} ({scenario.source})")
+
+
+def _elasticity_label(scenario: Scenario, *, overridden: bool) -> str:
+    """The elasticity set a run used, as every output states it."""
+    label = {
+        "cp2015": "cp2015: Caliendo and Parro (2015, REStud 82(1)) theta, full sample",
+        "smart": "smart: WITS/SMART sigma = 1.5 (PE)",
+    }.get(scenario.elasticities, scenario.elasticities)
+    if scenario.model == "pe" and scenario.elasticities == "cp2015":
+        label += " (PE sigma = 1 + theta)"
+    if scenario.theta:
+        label += f"; theta overridden in the scenario for {', '.join(sorted(scenario.theta))}"
+    if overridden:
+        label += "; theta replaced by a draw or sweep value"
+    return label
 
 
 def baseline_label(scenario: Scenario, baseline: Baseline | None = None) -> str:
