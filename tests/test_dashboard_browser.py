@@ -255,7 +255,7 @@ def test_edited_measure_runs_as_the_equivalent_file(page: Any, base_url: str) ->
     unedited = run_scenario(load_scenario("status-quo"), model="pe").country.set_index("region")
     # (PE welfare is 'not computed' for the U.S. as exporter; its buyers' side shows the edit.)
     edited_buyers = expected.loc["USA", "buyer_welfare_pct"]
-    assert abs(edited_buyers - unedited.loc["USA", "buyer_welfare_pct"]) > 2e-3
+    assert abs(edited_buyers - unedited.loc["USA", "buyer_welfare_pct"]) > 5e-4
 
 
 def test_shipped_scenario_with_trade_costs(page: Any, base_url: str) -> None:
