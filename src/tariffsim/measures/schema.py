@@ -382,6 +382,18 @@ def _line_of(text: str, measure_id: str) -> int | None:
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
+_ID_LINE = re.compile(r"^\s*id\s*=\s*[\"']([^\"'\n]*)[\"']", re.M)
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    """1-based line of every measure id in the file text (its first ``id = "..."``), in one
+    scan; :func:`_line_of` per id rescanned the file once per measure, twice per load."""
+    out: dict[str, int] = {}
+    for match in _ID_LINE.finditer(text):
+        out.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    return out
+
+
 def _where(file: str, text: str, data: dict[str, Any], loc: tuple[int | str, ...]) -> str:
     """Human location of a pydantic error: file, measure id and line, field path."""
     parts = [f"file {file}"]
@@ -425,8 +437,9 @@ def _check_references(file: str, text: str, parsed: MeasureFile) -> None:
     of the same timeline (files are filed by imposing country), so
     :class:`~tariffsim.measures.Timeline` checks those once the files are merged."""
     seen: set[str] = set()
+    lines = _id_lines(text)
     for m in parsed.measure:
-        line = _line_of(text, m.id)
+        line = lines.get(m.id) or _line_of(text, m.id)
         where = f"file {file}, measure {m.id!r}" + (f" (line {line})" if line else "")
         if m.id in seen:
             raise MeasureError(f"{where}: field id: duplicate id {m.id!r}")
@@ -444,8 +457,9 @@ def parse_measure_text(text: str, file: str = "<string>") -> MeasureFile:
     except ValidationError as exc:
         raise MeasureError(_format_validation(file, text, data, exc)) from None
     _check_references(file, text, parsed)
+    lines = _id_lines(text)
     measures = tuple(
-        m.model_copy(update={"origin": f"{file}:{_line_of(text, m.id) or '?'}"})
+        m.model_copy(update={"origin": f"{file}:{lines.get(m.id) or _line_of(text, m.id) or '?'}"})
         for m in parsed.measure
     )
     return parsed.model_copy(update={"measure": measures})

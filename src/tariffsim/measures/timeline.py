@@ -279,8 +279,8 @@ class Timeline:
             for m in self._measures
         }  # fmt: skip
         self._engines: dict[str, ProductEngine] = {}
-        #: measures naming each (importer, exporter, sector), filled on first use
-        self._considered: dict[tuple[str, str, str], list[Measure]] = {}
+        #: measures naming each (importer, exporter, sector), in file order (built on first use)
+        self._considered: dict[tuple[str, str, str], list[Measure]] | None = None
         self.product_weights: Weights = "month"
 
     def _check_cycles(self) -> None:
@@ -530,15 +530,21 @@ class Timeline:
             return self._shares[ref].lookup(partner, sector)
         return float(ref)
 
-    def _applies(self, m: Measure, importer: str, exporter: str, sector: str) -> bool:
-        partners, excluded, sectors = self._targets[m.id]
-        return (
-            m.imposed_by == importer
-            and exporter in partners
-            and exporter not in excluded
-            and exporter != importer
-            and sector in sectors
-        )
+    def _cells(self) -> dict[tuple[str, str, str], list[Measure]]:
+        """The measures naming each (importer, exporter, sector) cell, in file order: one pass
+        over the measures' targets instead of testing every measure on every cell (which
+        was most of ``tariffsim rates --on``'s own time)."""
+        if self._considered is None:
+            cells: dict[tuple[str, str, str], list[Measure]] = {}
+            for m in self._measures:
+                partners, excluded, sectors = self._targets[m.id]
+                for p in dict.fromkeys(partners):
+                    if p in excluded or p == m.imposed_by:
+                        continue
+                    for s in dict.fromkeys(sectors):
+                        cells.setdefault((m.imposed_by, p, s), []).append(m)
+            self._considered = cells
+        return self._considered
 
     def _cell(self, m: Measure, exporter: str, sector: str, date: dt.date) -> _Cell:
         return _Cell(
@@ -552,12 +558,7 @@ class Timeline:
         self, importer: str, exporter: str, sector: str, date: dt.date, mfn: float,
         only_active: bool,
     ) -> list[MeasureTrace]:  # fmt: skip
-        key = (importer, exporter, sector)
-        if key not in self._considered:
-            self._considered[key] = [
-                m for m in self._measures if self._applies(m, importer, exporter, sector)
-            ]
-        considered = self._considered[key]
+        considered = self._cells().get((importer, exporter, sector), [])
         active = {m.id for m in considered if m.active_on(date)}
         memo: dict[str, float] = {}
 
