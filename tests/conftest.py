@@ -4,7 +4,8 @@
 the repository, so the tests against them run on a fresh clone. ``shared_data`` is the raw-data
 folder the build scripts read (``$TARIFFSIM_RAW_DATA``, default ``../shared/data`` beside the
 clone); tests that rebuild or re-derive data from it skip with a clear reason where it is absent
-(a user's machine has none).
+(a user's machine has none). ``tl``, ``base_wiod2011`` and ``base_na2024`` are the shipped
+timeline and native baselines, loaded once for the run: tests read them and never change them.
 
 Under ``CI=true`` such a skip is a failure: a test that needs the raw reference data, a peer
 tool (gegravity) or Chromium must run in CI, or CI must say why it could not
@@ -19,6 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tariffsim.data import Baseline, load_baseline
+from tariffsim.measures import Timeline
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TARIFFSIM_RAW_DATA") or REPO.parent / "shared" / "data")
@@ -45,6 +49,29 @@ def shared_data() -> Path:
 def reference_data() -> Path:
     """``tests/data``: the independent reference files shipped with the repository."""
     return REFERENCE_DATA
+
+
+@pytest.fixture(scope="session")
+def tl() -> Timeline:
+    """The shipped timeline (``Timeline.default()``), one for the run.
+
+    Shared safely: tests only read it (``with_overrides`` and ``with_product_weights`` return
+    new timelines); its caches of product engines and measure lookups fill the same way
+    whichever test asks first.
+    """
+    return Timeline.default()
+
+
+@pytest.fixture(scope="session")
+def base_wiod2011() -> Baseline:
+    """The native WIOD 2011 baseline, one for the run (its arrays are read-only)."""
+    return load_baseline("wiod2011")
+
+
+@pytest.fixture(scope="session")
+def base_na2024() -> Baseline:
+    """The native North America 2024 baseline, one for the run (its arrays are read-only)."""
+    return load_baseline("na2024")
 
 
 def ci_must_not_skip(reason: str) -> bool:

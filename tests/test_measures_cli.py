@@ -9,26 +9,28 @@ import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
+from tariffsim.data import Baseline
 from tariffsim.measures import Timeline
 
 runner = CliRunner()
 
 
-def test_rates_on_a_date_json_matches_the_library() -> None:
-    from tariffsim.data import load_baseline
+def test_rates_on_a_date_json_matches_the_library(
+    tl: Timeline, base_na2024: Baseline, base_wiod2011: Baseline
+) -> None:
     from tariffsim.measures import etr_on
 
     res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--json"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     assert set(out["etr"]) == {"CAN", "MEX", "ALL"}
-    expected = etr_on(Timeline.default(), "2025-10-01", load_baseline("na2024"))
+    expected = etr_on(tl, "2025-10-01", base_na2024)
     assert out["etr"] == pytest.approx(expected)
     assert "weights: na2024" in out["weights"]
     # --baseline wiod2011 gives the 2011-weighted rates (README shows both).
     res = runner.invoke(app, ["rates", "--on", "2025-10-01", "--baseline", "wiod2011", "--json"])
     assert res.exit_code == 0, res.output
-    old = etr_on(Timeline.default(), "2025-10-01", load_baseline("wiod2011"))
+    old = etr_on(tl, "2025-10-01", base_wiod2011)
     assert json.loads(res.output)["etr"] == pytest.approx(old)
     # the all-partner rate follows the baseline weights (17.90% vs 17.21%, README); the rates
     # on Canada and Mexico come from the HTS10 engine's own monthly weights, the same for both

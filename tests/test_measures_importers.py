@@ -20,16 +20,6 @@ runner = CliRunner()
 D = dt.date
 
 
-@pytest.fixture(scope="module")
-def base() -> Baseline:
-    return load_baseline("wiod2011")
-
-
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
-
-
 def _toy(importer: str) -> Timeline:
     """One 20% measure of ``importer`` on every goods sector of the U.S. and China, from
     2025-03-01, 40% from 2025-06-01."""
@@ -42,19 +32,21 @@ def _toy(importer: str) -> Timeline:
 
 
 @pytest.mark.parametrize("importer", ["CAN", "MEX", "CHN"])
-def test_etr_of_any_importer_by_hand(importer: str, base: Baseline) -> None:
+def test_etr_of_any_importer_by_hand(importer: str, base_wiod2011: Baseline) -> None:
     """The ETR of a non-U.S. importer is its MFN plus the measure, weighted by its own imports
     (hand formula: Σ_j (τ0 + r)·w / Σ_j w on the partners the measure names)."""
     toy = _toy(importer)
-    n = base.region_index(importer)
-    goods = np.array(base.tradable[:16].tolist() + [False] * (base.n_sectors - 16))
+    n = base_wiod2011.region_index(importer)
+    goods = np.array(
+        base_wiod2011.tradable[:16].tolist() + [False] * (base_wiod2011.n_sectors - 16)
+    )
     for day, r in ((D(2025, 2, 1), 0.0), (D(2025, 4, 1), 0.20), (D(2025, 7, 1), 0.40)):
-        got = etr_on(toy, day, base, importer=importer)
+        got = etr_on(toy, day, base_wiod2011, importer=importer)
         assert set(got) == {*default_partners(importer), "ALL"}
         for p in default_partners(importer):
-            i = base.region_index(p)
-            w = base.trade[n, i] * goods
-            mfn = float((base.tariff[n, i] * w).sum() / w.sum())
+            i = base_wiod2011.region_index(p)
+            w = base_wiod2011.trade[n, i] * goods
+            mfn = float((base_wiod2011.tariff[n, i] * w).sum() / w.sum())
             extra = r if p in ("USA", "CHN") else 0.0
             assert got[p] == pytest.approx(mfn + extra), (importer, p, day)
 
@@ -66,8 +58,10 @@ def test_default_partners() -> None:
     assert default_partners("DEU") == ("USA", "CAN", "MEX", "CHN")
 
 
-def test_etr_series_of_canada_steps_with_its_counter_tariffs(tl: Timeline, base: Baseline) -> None:
-    s = etr_series(tl, "2025-03-01", "2025-09-30", base, importer="CAN")
+def test_etr_series_of_canada_steps_with_its_counter_tariffs(
+    tl: Timeline, base_wiod2011: Baseline
+) -> None:
+    s = etr_series(tl, "2025-03-01", "2025-09-30", base_wiod2011, importer="CAN")
     assert list(s.columns) == ["USA", "MEX", "CHN", "ALL"]
     assert s.loc["2025-03-05", "USA"] > s.loc["2025-03-01", "USA"]  # phase 1 from 2025-03-04
     assert s.loc["2025-09-01", "USA"] < s.loc["2025-08-31", "USA"]  # removed 2025-09-01
@@ -78,14 +72,14 @@ def test_etr_series_of_canada_steps_with_its_counter_tariffs(tl: Timeline, base:
     [("CAN", "USA", "METALS"), ("MEX", "CHN", "TEX"), ("CHN", "USA", "AGR")],
 )
 def test_explain_any_importer(
-    tl: Timeline, base: Baseline, importer: str, exporter: str, sector: str
+    tl: Timeline, base_wiod2011: Baseline, importer: str, exporter: str, sector: str
 ) -> None:
     """The audit trail adds up to the rate matrix for every importer."""
     day = "2025-10-01"
-    trail = tl.explain(importer, exporter, sector, day, base)
-    tau = tl.rates_on(day, base)
-    n, i, j = (base.region_index(importer), base.region_index(exporter),
-               base.sector_index(sector))  # fmt: skip
+    trail = tl.explain(importer, exporter, sector, day, base_wiod2011)
+    tau = tl.rates_on(day, base_wiod2011)
+    n, i, j = (base_wiod2011.region_index(importer), base_wiod2011.region_index(exporter),
+               base_wiod2011.sector_index(sector))  # fmt: skip
     assert trail.total == pytest.approx(float(tau[n, i, j]))
     assert trail.importer == importer and trail.warnings == ()
 
@@ -160,7 +154,7 @@ def test_cli_warns_outside_the_record(tl: Timeline) -> None:
     assert res.exit_code == 0 and "before the record" in res.output
 
 
-def test_exempt_schedule_by_hand(base: Baseline) -> None:
+def test_exempt_schedule_by_hand(base_wiod2011: Baseline) -> None:
     """25% on Canada's METALS imports from the U.S., 40% exempt from 2025-04-16, 10% exempt
     from 2026-02-01 (a table), nothing exempt from 2026-07-01: rate = 0.25 × (1 − E)."""
     tl = Timeline.from_measures(
@@ -175,11 +169,11 @@ def test_exempt_schedule_by_hand(base: Baseline) -> None:
         shares={"later": {"source": {"url": "https://example.org/s"},
                           "values": {"USA": {"METALS": 0.1}}}},
     )  # fmt: skip
-    mfn = float(base.tariff[base.region_index("CAN"), base.region_index("USA"),
-                            base.sector_index("METALS")])  # fmt: skip
+    b = base_wiod2011
+    mfn = float(b.tariff[b.region_index("CAN"), b.region_index("USA"), b.sector_index("METALS")])
     for day, expected in ((D(2025, 4, 15), 0.25), (D(2025, 4, 16), 0.25 * 0.6),
                           (D(2026, 2, 1), 0.25 * 0.9), (D(2026, 7, 1), 0.25)):  # fmt: skip
-        assert tl.explain("CAN", "USA", "METALS", day, base).total == pytest.approx(mfn + expected)
+        assert tl.explain("CAN", "USA", "METALS", day, b).total == pytest.approx(mfn + expected)
     assert D(2026, 2, 1) in tl.change_dates("2025-01-01", "2026-12-31")
     assert "exemption_change" in set(tl.events()["event"])
     with pytest.raises(MeasureError, match="exempt_schedule step"):

@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tariffsim.data import load_baseline
 from tariffsim.data.baseline import Baseline
 from tariffsim.data.products import load_products, products_manifest
 from tariffsim.errors import MeasureError
@@ -19,13 +18,8 @@ OCT = "2025-10-15"
 
 
 @pytest.fixture(scope="module")
-def native() -> Baseline:
-    return load_baseline("wiod2011")
-
-
-@pytest.fixture(scope="module")
-def engine(native: Baseline) -> ProductEngine:
-    return Timeline.default().product_engine(native)
+def engine(tl: Timeline, base_wiod2011: Baseline) -> ProductEngine:
+    return tl.product_engine(base_wiod2011)
 
 
 def _raw(partner: str, hts10: str, month: str) -> tuple[float, float]:
@@ -63,35 +57,37 @@ def test_tables_add_up_to_the_manifest_totals() -> None:
     assert tot[("2025-10", "MEX")] == pytest.approx(48.25, abs=0.01)
 
 
-def test_energy_line_at_10_percent(engine: ProductEngine, native: Baseline) -> None:
+def test_energy_line_at_10_percent(engine: ProductEngine, base_wiod2011: Baseline) -> None:
     """Natural gas (2711.21.00) from Canada, October 2025: no USMCA claims, so the full 10%
     energy rate of EO 14193 as amended, which displaces the 35% border tariff."""
     value, claimed = _raw("CAN", "2711210000", "2025-10")
     claim = claimed / value
     got = engine.explain_line("CAN", "2711210000", OCT)
     assert got["sector"] == "MIN" and got["usmca_claim_share"] == pytest.approx(claim)
-    expected = _mfn(native, "CAN", "MIN") + 0.10 * (1 - claim)
+    expected = _mfn(base_wiod2011, "CAN", "MIN") + 0.10 * (1 - claim)
     assert got["rate"] == pytest.approx(expected) and claim < 0.01
     assert got["rate"] == pytest.approx(0.10, abs=0.002)
     border = next(t for t in got["measures"] if t["id"] == "ieepa-can")
     assert border["contribution"] == 0.0 and "ieepa-can-energy" in border["displaced_by"]
 
 
-def test_usmca_heavy_auto_part(engine: ProductEngine, native: Baseline) -> None:
+def test_usmca_heavy_auto_part(engine: ProductEngine, base_wiod2011: Baseline) -> None:
     """Auto part 8708.40.75.80 from Canada, October 2025: 25% Section 232 on the value not
     claimed under USMCA (Proclamation 10908 exempts USMCA parts); no border tariff (232 goods)."""
     value, claimed = _raw("CAN", "8708407580", "2025-10")
     claim = claimed / value
     assert claim > 0.95
     got = engine.explain_line("CAN", "8708407580", OCT)
-    expected = _mfn(native, "CAN", "TRANSPORT_EQ") + 0.25 * (1 - claim)
+    expected = _mfn(base_wiod2011, "CAN", "TRANSPORT_EQ") + 0.25 * (1 - claim)
     assert got["rate"] == pytest.approx(expected)
     ids = {t["id"]: t for t in got["measures"]}
     assert ids["ieepa-can"]["contribution"] == 0.0
     assert ids["s232-autos-parts"]["contribution"] == pytest.approx(0.25 * (1 - claim))
 
 
-def test_steel_derivative_on_its_steel_content(engine: ProductEngine, native: Baseline) -> None:
+def test_steel_derivative_on_its_steel_content(
+    engine: ProductEngine, base_wiod2011: Baseline
+) -> None:
     """Air conditioner 8415.83.00.90 (steel derivative added 2025-08-18) from Canada, October
     2025: 50% on the steel content (BEA share), the border tariff (35%) on the rest of the value
     not claimed under USMCA."""
@@ -100,29 +96,31 @@ def test_steel_derivative_on_its_steel_content(engine: ProductEngine, native: Ba
     assert 0.05 < steel < 0.2
     got = engine.explain_line("CAN", "8415830090", OCT)
     assert got["sector"] == "MACH"
-    expected = _mfn(native, "CAN", "MACH") + 0.50 * steel + 0.35 * (1 - steel) * (1 - claim)
+    expected = _mfn(base_wiod2011, "CAN", "MACH") + 0.50 * steel + 0.35 * (1 - steel) * (1 - claim)
     assert got["rate"] == pytest.approx(expected)
     # before the inclusion (2025-08-18) the whole line paid the border tariff only
     before = engine.explain_line("CAN", "8415830090", "2025-08-01")
     v8, c8 = _raw("CAN", "8415830090", "2025-08")
-    assert before["rate"] == pytest.approx(_mfn(native, "CAN", "MACH") + 0.35 * (1 - c8 / v8))
+    assert before["rate"] == pytest.approx(
+        _mfn(base_wiod2011, "CAN", "MACH") + 0.35 * (1 - c8 / v8)
+    )
 
 
 def test_sector_rates_are_import_weighted_line_means(
-    engine: ProductEngine, native: Baseline
+    engine: ProductEngine, base_wiod2011: Baseline
 ) -> None:
     tl = Timeline.default()
-    tau = tl.rates_on(OCT, native)
+    tau = tl.rates_on(OCT, base_wiod2011)
     r = engine.rates("CAN", OCT)
     sel = r.sector == "METALS"
     mean = float((r.rate[sel] * r.value[sel]).sum() / r.value[sel].sum())
-    usa, can = native.region_index("USA"), native.region_index("CAN")
-    assert tau[usa, can, native.sector_index("METALS")] == pytest.approx(mean)
+    usa, can = base_wiod2011.region_index("USA"), base_wiod2011.region_index("CAN")
+    assert tau[usa, can, base_wiod2011.sector_index("METALS")] == pytest.approx(mean)
     # the sector method stays available and differs (sector coverage ESTIMATES)
-    sector = tl.rates_on(OCT, native, products=False)
-    assert sector[usa, can, native.sector_index("METALS")] != pytest.approx(mean)
+    sector = tl.rates_on(OCT, base_wiod2011, products=False)
+    assert sector[usa, can, base_wiod2011.sector_index("METALS")] != pytest.approx(mean)
     # other partners are untouched
-    chn = native.region_index("CHN")
+    chn = base_wiod2011.region_index("CHN")
     assert np.array_equal(tau[usa, chn], sector[usa, chn])
 
 
@@ -156,15 +154,14 @@ def test_lookup_prefixes_and_errors(engine: ProductEngine) -> None:
         engine.rates("CHN", OCT)
 
 
-def test_fixed_2025_weights() -> None:
-    tl = Timeline.default().with_product_weights("2025")
-    e = tl.product_engine()
+def test_fixed_2025_weights(tl: Timeline) -> None:
+    e = tl.with_product_weights("2025").product_engine()
     r = e.rates("CAN", OCT, "2025")
     assert r.value.sum() == pytest.approx(
         sum(e.weights("CAN", dt.date(2025, m, 1)).sum() for m in range(1, 13))
     )
     with pytest.raises(MeasureError, match="allowed: month, 2025"):
-        Timeline.default().with_product_weights("2024")  # type: ignore[arg-type]
+        tl.with_product_weights("2024")  # type: ignore[arg-type]
 
 
 #: Bank of Canada, Monetary Policy Report January 2026, Table 1: U.S. tariff rate on Canada,

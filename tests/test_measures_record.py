@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tariffsim.data import load_baseline
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import MeasureError
 from tariffsim.measures import Timeline
@@ -25,16 +24,6 @@ from tariffsim.measures import Timeline
 REPO = Path(__file__).resolve().parents[1]
 D = dt.date
 SRC = {"url": "https://example.org/fixture", "accessed": D(2026, 11, 29)}
-
-
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
-
-
-@pytest.fixture(scope="module")
-def native() -> Baseline:
-    return load_baseline("wiod2011")
 
 
 def share(tl: Timeline, table: str, partner: str, sector: str) -> float:
@@ -109,8 +98,10 @@ def test_potash_share_is_in_chem_not_min_per_the_hs_map(tl: Timeline) -> None:
     assert share(tl, "potash", "CAN", "MIN") == 0.0
 
 
-def test_explain_canadian_chem_shows_potash_at_10_percent(tl: Timeline, native: Baseline) -> None:
-    trail = tl.explain("USA", "CAN", "CHEM", "2025-10-01", native)
+def test_explain_canadian_chem_shows_potash_at_10_percent(
+    tl: Timeline, base_wiod2011: Baseline
+) -> None:
+    trail = tl.explain("USA", "CAN", "CHEM", "2025-10-01", base_wiod2011)
     by_id = {t.id: t for t in trail.traces if t.in_force}
     assert set(by_id) == {"ieepa-can", "ieepa-can-potash"}
     pot, border = by_id["ieepa-can-potash"], by_id["ieepa-can"]
@@ -121,37 +112,39 @@ def test_explain_canadian_chem_shows_potash_at_10_percent(tl: Timeline, native: 
     assert border.rate == 0.35 and border.displaced_by == ("ieepa-can-potash",)
     assert border.displaced_share == pytest.approx(s)
     assert border.contribution == pytest.approx(0.35 * (1 - s) * (1 - e))
-    expected = mfn(native, "CAN", "CHEM") + 0.35 * (1 - s) * (1 - e) + 0.10 * s * (1 - e)
+    expected = mfn(base_wiod2011, "CAN", "CHEM") + 0.35 * (1 - s) * (1 - e) + 0.10 * s * (1 - e)
     assert trail.total == pytest.approx(expected)
-    assert cell(tl, native, "CAN", "CHEM", "2025-10-01") == pytest.approx(expected)
+    assert cell(tl, base_wiod2011, "CAN", "CHEM", "2025-10-01") == pytest.approx(expected)
     assert "ieepa-can-potash" in trail.render()
 
 
-def test_potash_is_10_percent_only_from_2025_03_07(tl: Timeline, native: Baseline) -> None:
-    base = mfn(native, "CAN", "CHEM")
+def test_potash_is_10_percent_only_from_2025_03_07(tl: Timeline, base_wiod2011: Baseline) -> None:
+    base = mfn(base_wiod2011, "CAN", "CHEM")
     # 2025-03-04 to 03-06: the general 25%, no USMCA exemption yet, potash included
-    assert cell(tl, native, "CAN", "CHEM", "2025-03-06") == pytest.approx(base + 0.25)
+    assert cell(tl, base_wiod2011, "CAN", "CHEM", "2025-03-06") == pytest.approx(base + 0.25)
     s, e = share(tl, "potash", "CAN", "CHEM"), share(tl, "usmca", "CAN", "CHEM")
-    assert cell(tl, native, "CAN", "CHEM", "2025-03-07") == pytest.approx(
+    assert cell(tl, base_wiod2011, "CAN", "CHEM", "2025-03-07") == pytest.approx(
         base + (0.25 * (1 - s) + 0.10 * s) * (1 - e)
     )
-    ended = {t.id: t for t in tl.explain("USA", "CAN", "CHEM", "2026-02-24", native).traces}
+    ended = {t.id: t for t in tl.explain("USA", "CAN", "CHEM", "2026-02-24", base_wiod2011).traces}
     assert not ended["ieepa-can-potash"].in_force  # ended with the IEEPA tariffs
     assert ended["ieepa-can-potash"].reason == "ended 2026-02-24"
 
 
-def test_mexican_potash_at_10_percent(tl: Timeline, native: Baseline) -> None:
+def test_mexican_potash_at_10_percent(tl: Timeline, base_wiod2011: Baseline) -> None:
     s, e = share(tl, "potash", "MEX", "CHEM"), share(tl, "usmca", "MEX", "CHEM")
-    expected = mfn(native, "MEX", "CHEM") + (0.25 * (1 - s) + 0.10 * s) * (1 - e)
-    assert cell(tl, native, "MEX", "CHEM", "2025-10-01") == pytest.approx(expected)
+    expected = mfn(base_wiod2011, "MEX", "CHEM") + (0.25 * (1 - s) + 0.10 * s) * (1 - e)
+    assert cell(tl, base_wiod2011, "MEX", "CHEM", "2025-10-01") == pytest.approx(expected)
     # if the paused 30% were switched on, potash would keep its 10%
     on = tl.with_overrides(change={"ieepa-mex-30": {"status": "in_force"}})
-    expected30 = mfn(native, "MEX", "CHEM") + (0.30 * (1 - s) + 0.10 * s) * (1 - e)
-    assert cell(on, native, "MEX", "CHEM", "2025-10-01") == pytest.approx(expected30)
+    expected30 = mfn(base_wiod2011, "MEX", "CHEM") + (0.30 * (1 - s) + 0.10 * s) * (1 - e)
+    assert cell(on, base_wiod2011, "MEX", "CHEM", "2025-10-01") == pytest.approx(expected30)
 
 
 # ----------------------------------------------------------------- United Kingdom metals
-def test_uk_metals_stay_at_25_percent_from_2025_06_04(tl: Timeline, native: Baseline) -> None:
+def test_uk_metals_stay_at_25_percent_from_2025_06_04(
+    tl: Timeline, base_wiod2011: Baseline
+) -> None:
     for mid in ("s232-metals-base", "s232-metals-derivatives", "s232-metals-derivatives-aug2025"):
         assert tl[mid].rate_on(D(2025, 10, 1), "GBR") == 0.25, mid
         assert tl[mid].rate_on(D(2025, 10, 1), "DEU") == 0.50, mid
@@ -161,47 +154,47 @@ def test_uk_metals_stay_at_25_percent_from_2025_06_04(tl: Timeline, native: Base
     assert share(tl, "metals_derivative_content", "GBR", "METALS") == 0.8
     # reciprocal 10% on the METALS value outside the 232 goods (METALS is fully in its scope)
     expected = (
-        mfn(native, "GBR", "METALS")
+        mfn(base_wiod2011, "GBR", "METALS")
         + 0.25 * (base + der)
         + 0.50 * cu
         + 0.10 * (1 - base - der - cu)
     )
-    assert cell(tl, native, "GBR", "METALS", "2025-10-01") == pytest.approx(expected)
+    assert cell(tl, base_wiod2011, "GBR", "METALS", "2025-10-01") == pytest.approx(expected)
     # before 2025-06-04: the same 25%, and chapter 73/76 derivatives on full value; no copper
     nonmetal = share(tl, "metals_derivative_nonmetal_scope", "GBR", "METALS")
     s232 = base + der + nonmetal
-    assert cell(tl, native, "GBR", "METALS", "2025-06-03") == pytest.approx(
-        mfn(native, "GBR", "METALS") + 0.25 * s232 + 0.10 * (1 - s232)
+    assert cell(tl, base_wiod2011, "GBR", "METALS", "2025-06-03") == pytest.approx(
+        mfn(base_wiod2011, "GBR", "METALS") + 0.25 * s232 + 0.10 * (1 - s232)
     )
 
 
 def test_uk_cars_at_7_5_and_parts_at_10_percent_from_2025_06_30(
-    tl: Timeline, native: Baseline
+    tl: Timeline, base_wiod2011: Baseline
 ) -> None:
     veh = share(tl, "auto_vehicles_scope", "GBR", "TRANSPORT_EQ")
     parts = share(tl, "auto_parts_scope", "GBR", "TRANSPORT_EQ")
-    m0 = mfn(native, "GBR", "TRANSPORT_EQ")
+    m0 = mfn(base_wiod2011, "GBR", "TRANSPORT_EQ")
     # the derivatives' metal content (3% of the cell) lies inside the auto goods, which
     # displace it; the reciprocal 10% charges the rest of the cell
-    assert cell(tl, native, "GBR", "TRANSPORT_EQ", "2025-06-29") == pytest.approx(
+    assert cell(tl, base_wiod2011, "GBR", "TRANSPORT_EQ", "2025-06-29") == pytest.approx(
         m0 + 0.25 * (veh + parts) + 0.10 * (1 - veh - parts)
     )
-    assert cell(tl, native, "GBR", "TRANSPORT_EQ", "2025-06-30") == pytest.approx(
+    assert cell(tl, base_wiod2011, "GBR", "TRANSPORT_EQ", "2025-06-30") == pytest.approx(
         m0 + 0.075 * veh + 0.10 * parts + 0.10 * (1 - veh - parts)
     )
 
 
 # ----------------------------------------------------------------- derivatives of 2025-08-18
-def test_derivative_inclusions_are_a_dated_step(tl: Timeline, native: Baseline) -> None:
+def test_derivative_inclusions_are_a_dated_step(tl: Timeline, base_wiod2011: Baseline) -> None:
     old = share(tl, "metals_derivative_scope", "CAN", "MACH")
     new = share(tl, "metals_derivative_aug2025_scope", "CAN", "MACH")
     content = share(tl, "metals_derivative_content", "CAN", "MACH")
     e = share(tl, "usmca", "CAN", "MACH")
-    base = mfn(native, "CAN", "MACH")
+    base = mfn(base_wiod2011, "CAN", "MACH")
     before = base + 0.50 * old * content + 0.35 * (1 - old * content) * (1 - e)
     after = base + 0.50 * (old + new) * content + 0.35 * (1 - (old + new) * content) * (1 - e)
-    assert cell(tl, native, "CAN", "MACH", "2025-08-17") == pytest.approx(before)
-    assert cell(tl, native, "CAN", "MACH", "2025-08-18") == pytest.approx(after)
+    assert cell(tl, base_wiod2011, "CAN", "MACH", "2025-08-17") == pytest.approx(before)
+    assert cell(tl, base_wiod2011, "CAN", "MACH", "2025-08-18") == pytest.approx(after)
     assert tl["s232-metals-derivatives-aug2025"].start == D(2025, 8, 18)
     # autos 232 displaces the new derivatives as it does the old ones (EO 14289)
     assert {"s232-autos-vehicles", "s232-autos-parts", "s232-mhd-trucks"} <= set(
@@ -212,51 +205,51 @@ def test_derivative_inclusions_are_a_dated_step(tl: Timeline, native: Baseline) 
 
 
 def test_chapter_73_76_derivatives_on_full_value_until_2025_06_03(
-    tl: Timeline, native: Baseline
+    tl: Timeline, base_wiod2011: Baseline
 ) -> None:
     base = share(tl, "metals_base_scope", "CAN", "METALS")
     deriv = share(tl, "metals_derivative_scope", "CAN", "METALS")
     nonmetal = share(tl, "metals_derivative_nonmetal_scope", "CAN", "METALS")
     assert nonmetal == pytest.approx(deriv * (1 - 0.8), abs=1e-4)
     e = share(tl, "usmca", "CAN", "METALS")
-    m0 = mfn(native, "CAN", "METALS")
+    m0 = mfn(base_wiod2011, "CAN", "METALS")
     s232 = base + deriv * 0.8 + nonmetal  # the whole derivative value pays 25%
-    assert cell(tl, native, "CAN", "METALS", "2025-06-03") == pytest.approx(
+    assert cell(tl, base_wiod2011, "CAN", "METALS", "2025-06-03") == pytest.approx(
         m0 + 0.25 * s232 + 0.25 * (1 - s232) * (1 - e)
     )
     s232 = base + deriv * 0.8  # metal content only; the border tariff on the rest
-    assert cell(tl, native, "CAN", "METALS", "2025-06-04") == pytest.approx(
+    assert cell(tl, base_wiod2011, "CAN", "METALS", "2025-06-04") == pytest.approx(
         m0 + 0.50 * s232 + 0.25 * (1 - s232) * (1 - e)
     )
 
 
 # ----------------------------------------------------------------- 2018 Section 232
-def test_2018_section_232_before_2025(tl: Timeline, native: Baseline) -> None:
+def test_2018_section_232_before_2025(tl: Timeline, base_wiod2011: Baseline) -> None:
     steel = share(tl, "steel_base_scope", "CHN", "METALS")
     alu = share(tl, "aluminum_base_scope", "CHN", "METALS")
     s301 = 0.25 * (0.0630 + 0.0297 + 0.3707) + 0.075 * 0.2224  # lists 1, 2, 3 and 4A in 2024
-    chn = mfn(native, "CHN", "METALS") + 0.25 * steel + 0.10 * alu + s301
-    assert cell(tl, native, "CHN", "METALS", "2024-06-01") == pytest.approx(chn)
+    chn = mfn(base_wiod2011, "CHN", "METALS") + 0.25 * steel + 0.10 * alu + s301
+    assert cell(tl, base_wiod2011, "CHN", "METALS", "2024-06-01") == pytest.approx(chn)
     kor_alu = share(tl, "aluminum_base_scope", "KOR", "METALS")
-    kor = mfn(native, "KOR", "METALS") + 0.10 * kor_alu  # steel under quota
-    assert cell(tl, native, "KOR", "METALS", "2024-06-01") == pytest.approx(kor)
+    kor = mfn(base_wiod2011, "KOR", "METALS") + 0.10 * kor_alu  # steel under quota
+    assert cell(tl, base_wiod2011, "KOR", "METALS", "2024-06-01") == pytest.approx(kor)
     for exempt in ("CAN", "MEX", "AUS", "DEU", "JPN", "GBR"):
-        got = cell(tl, native, exempt, "METALS", "2024-06-01")
-        assert got == pytest.approx(mfn(native, exempt, "METALS")), exempt
+        got = cell(tl, base_wiod2011, exempt, "METALS", "2024-06-01")
+        assert got == pytest.approx(mfn(base_wiod2011, exempt, "METALS")), exempt
     for mid in ("s232-steel-2018", "s232-aluminum-2018"):  # replaced by the 2025 proclamations
         assert tl[mid].end == tl["s232-metals-base"].start == D(2025, 3, 12)
 
 
 def test_russian_aluminium_at_200_percent_replaces_the_general_rate(
-    tl: Timeline, native: Baseline
+    tl: Timeline, base_wiod2011: Baseline
 ) -> None:
     steel = share(tl, "steel_base_scope", "RUS", "METALS")
     alu = share(tl, "aluminum_base_scope", "RUS", "METALS")
-    m0 = mfn(native, "RUS", "METALS")
-    assert cell(tl, native, "RUS", "METALS", "2023-03-09") == pytest.approx(
+    m0 = mfn(base_wiod2011, "RUS", "METALS")
+    assert cell(tl, base_wiod2011, "RUS", "METALS", "2023-03-09") == pytest.approx(
         m0 + 0.25 * steel + 0.10 * alu
     )
-    assert cell(tl, native, "RUS", "METALS", "2024-06-01") == pytest.approx(
+    assert cell(tl, base_wiod2011, "RUS", "METALS", "2024-06-01") == pytest.approx(
         m0 + 0.25 * steel + 2.00 * alu
     )
     base = share(tl, "metals_base_scope", "RUS", "METALS")
@@ -264,7 +257,7 @@ def test_russian_aluminium_at_200_percent_replaces_the_general_rate(
     der = share(tl, "metals_derivative_scope", "RUS", "METALS") * 0.8
     cu = share(tl, "copper_scope", "RUS", "METALS")
     # 2025-10-01: steel 50%, aluminium 200%, derivatives and copper 50%; no reciprocal tariff
-    assert cell(tl, native, "RUS", "METALS", "2025-10-01") == pytest.approx(
+    assert cell(tl, base_wiod2011, "RUS", "METALS", "2025-10-01") == pytest.approx(
         m0 + 0.50 * (base - alu) + 2.00 * alu + 0.50 * (der + cu)
     )
 
@@ -276,7 +269,7 @@ def test_russian_aluminium_at_200_percent_replaces_the_general_rate(
      ("2025-08-12", 0.3519, 0.0), ("2025-10-14", 0.3519, 0.10)],
 )  # fmt: skip
 def test_softwood_adcvd_stacks_on_everything(
-    tl: Timeline, native: Baseline, day: str, adcvd: float, s232: float
+    tl: Timeline, base_wiod2011: Baseline, day: str, adcvd: float, s232: float
 ) -> None:
     s = share(tl, "softwood_scope", "CAN", "WOOD")
     e = share(tl, "usmca", "CAN", "WOOD")
@@ -284,8 +277,8 @@ def test_softwood_adcvd_stacks_on_everything(
     border = 0.0 if d < D(2025, 3, 4) else (0.25 if d < D(2025, 8, 1) else 0.35)
     # the border tariff's subject share loses the lumber 232 goods from 2025-10-14 on
     border_share = (1 - (s if s232 else 0.0)) * (1 - (e if d >= D(2025, 3, 7) else 0.0))
-    expected = mfn(native, "CAN", "WOOD") + (adcvd + s232) * s + border * border_share
-    assert cell(tl, native, "CAN", "WOOD", day) == pytest.approx(expected)
+    expected = mfn(base_wiod2011, "CAN", "WOOD") + (adcvd + s232) * s + border * border_share
+    assert cell(tl, base_wiod2011, "CAN", "WOOD", day) == pytest.approx(expected)
 
 
 # ----------------------------------------------------------------- raw sources
@@ -310,21 +303,24 @@ def test_potash_share_from_its_constants_and_budget_lab_imports(
     assert set(tl["s232-metals-derivatives-aug2025"].hs) <= added
 
 
-def test_etr_levels_move_as_the_fixes_say(tl: Timeline, native: Baseline) -> None:
+def test_etr_levels_move_as_the_fixes_say(tl: Timeline, base_wiod2011: Baseline) -> None:
     from tariffsim.measures import etr_on
 
     no_adcvd = tl.with_overrides(remove=["adcvd-softwood-can"])
-    jan = etr_on(tl, "2025-01-01", native)
-    assert jan["CAN"] > etr_on(no_adcvd, "2025-01-01", native)["CAN"]  # AD/CVD in force
+    jan = etr_on(tl, "2025-01-01", base_wiod2011)
+    assert jan["CAN"] > etr_on(no_adcvd, "2025-01-01", base_wiod2011)["CAN"]  # AD/CVD in force
     off = {"status": "announced"}  # not in force (removing it would break stacking references)
     no_2018 = tl.with_overrides(change={"s232-steel-2018": off, "s232-aluminum-2018": off})
-    assert jan["ALL"] > etr_on(no_2018, "2025-01-01", native)["ALL"]
+    assert jan["ALL"] > etr_on(no_2018, "2025-01-01", base_wiod2011)["ALL"]
     uk50 = tl.with_overrides(
         change={mid: {"schedule": [{"start": D(2025, 6, 4), "rate": 0.5}]}
                 for mid in ("s232-metals-base", "s232-metals-derivatives")}
     )  # fmt: skip
-    gbr = native.region_index("GBR")
-    tau, tau50 = tl.rates_on("2025-10-01", native), uk50.rates_on("2025-10-01", native)
-    usa, met = native.region_index("USA"), native.sector_index("METALS")
+    gbr = base_wiod2011.region_index("GBR")
+    tau, tau50 = (
+        tl.rates_on("2025-10-01", base_wiod2011),
+        uk50.rates_on("2025-10-01", base_wiod2011),
+    )
+    usa, met = base_wiod2011.region_index("USA"), base_wiod2011.sector_index("METALS")
     assert tau50[usa, gbr, met] > tau[usa, gbr, met]
     assert np.allclose(np.delete(tau50[usa], gbr, axis=0), np.delete(tau[usa], gbr, axis=0))

@@ -12,17 +12,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tariffsim.data import Baseline
 from tariffsim.measures import Status, Timeline, etr_on
 from tariffsim.measures.timeline import DEFAULT_TIMELINE, shipped_files
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "src" / "tariffsim" / "resources" / "measures" / DEFAULT_TIMELINE
 D = dt.date
-
-
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
 
 
 def test_shipped_timeline_validates_and_every_entry_has_a_source(tl: Timeline) -> None:
@@ -144,10 +140,10 @@ def test_usmca_exemption_starts_2025_03_07_and_stacking_of_eo_14289(tl: Timeline
     assert tl["ieepa-can-plus10"].status is Status.THREATENED
 
 
-def test_paused_and_threatened_measures_can_be_switched_on(tl: Timeline) -> None:
-    from tariffsim.data import load_baseline
-
-    base = load_baseline("wiod2011")
+def test_paused_and_threatened_measures_can_be_switched_on(
+    tl: Timeline, base_wiod2011: Baseline
+) -> None:
+    base = base_wiod2011
     day = "2025-10-02"
     now = etr_on(tl, day, base)
     on = tl.with_overrides(change={"ieepa-mex-30": {"status": "in_force"},
@@ -156,10 +152,12 @@ def test_paused_and_threatened_measures_can_be_switched_on(tl: Timeline) -> None
     assert after["MEX"] > now["MEX"] and after["ALL"] > now["ALL"]
 
 
-def test_rates_on_aggregated_baseline_are_trade_weighted_native_rates(tl: Timeline) -> None:
+def test_rates_on_aggregated_baseline_are_trade_weighted_native_rates(
+    tl: Timeline, base_wiod2011: Baseline
+) -> None:
     from tariffsim.data import aggregate_tariff, load_baseline
 
-    native = load_baseline("wiod2011")
+    native = base_wiod2011
     agg = load_baseline("wiod2011", regions="na7", sectors="na19")
     tau = tl.rates_on("2025-10-01", agg)
     assert tau.shape == agg.trade.shape
@@ -171,10 +169,8 @@ def test_rates_on_aggregated_baseline_are_trade_weighted_native_rates(tl: Timeli
     assert 0.15 < tau[usa, can, agg.sector_index("METALS")] < 0.5
 
 
-def test_etr_follows_the_record(tl: Timeline) -> None:
-    from tariffsim.data import load_baseline
-
-    base = load_baseline("wiod2011")
+def test_etr_follows_the_record(tl: Timeline, base_wiod2011: Baseline) -> None:
+    base = base_wiod2011
     jan, mar5, oct1, mar1 = (etr_on(tl, d, base) for d in
                              ("2025-01-01", "2025-03-05", "2025-10-01", "2026-03-01"))  # fmt: skip
     assert mar5["CAN"] > oct1["CAN"] > jan["CAN"]  # before the USMCA exemption: near 25%
