@@ -108,7 +108,7 @@ def test_jobs_on_a_hand_worked_case() -> None:
 @pytest.mark.parametrize("name", ["status-quo", "canada-mexico-closer-ties"])
 def test_scenario_jobs_sum_to_the_labour_force(name: str) -> None:
     res = run_scenario(load_scenario(name))
-    assert str(res.diagnostics["elasticities"]).startswith("cp2015: Caliendo and Parro (2015")
+    assert str(res.diagnostics["elasticities"]).startswith("sw2014: Simonovska and Waugh (2014)")
     emp = res.frames["employment"]
     data = household_data()
     for code, rec in data.items():

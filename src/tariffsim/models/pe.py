@@ -84,7 +84,8 @@ ELASTICITY_SETS: dict[str, str] = {
     "cp2015": (
         "σ_j = 1 + θ_j with θ_j the baseline's Caliendo-Parro (2015, REStud 82(1), Table 1) "
         "trade elasticities; η = 1 (CP's Cobb-Douglas upper tier keeps sector spending fixed). "
-        "Makes PE the first round of the GE model."
+        "Makes PE the first round of the GE model. Every other θ set of "
+        "tariffsim.data.elasticity_sets works the same way (σ = 1 + the set's θ)."
     ),
     "smart": (
         "σ = 1.5 in every sector (WITS/SMART default; Jammes & Olarreaga 2005); η = 1. "
@@ -127,20 +128,19 @@ def elasticities_for(
     """Elasticities of a named set for ``baseline``'s sectors, with optional overrides.
 
     Args:
-        baseline: gives the sectors and, for ``"cp2015"``, θ.
-        name: a key of :data:`ELASTICITY_SETS`.
+        baseline: gives the sectors and, for ``"cp2015"``, θ (its own, as built).
+        name: ``"smart"`` or a θ set of :mod:`tariffsim.data.elasticity_sets` (σ = 1 + θ of
+            the set: the baseline's θ for ``cp2015``, the set's one value for a uniform set).
         substitution: σ by sector code, replacing the set's value.
         demand: η for every sector (a number) or by sector code.
     """
+    from tariffsim.data.elasticity_sets import elasticity_set
+
     j = baseline.n_sectors
-    if name == "cp2015":
-        sigma = 1.0 + np.asarray(baseline.theta, dtype=float).copy()
-    elif name == "smart":
+    if name == "smart":
         sigma = np.full(j, SMART_SUBSTITUTION_ELASTICITY)
-    else:
-        raise ScenarioError(
-            f"unknown elasticity set {name!r}; allowed: {', '.join(sorted(ELASTICITY_SETS))}"
-        )
+    else:  # a θ set (unknown names raise, naming the allowed sets)
+        sigma = 1.0 + elasticity_set(name).theta_for(baseline)
     eta = np.ones(j)
     for code, value in (substitution or {}).items():
         sigma[_sector(baseline, code)] = float(value)
@@ -279,9 +279,7 @@ class PEResult:
                 "tariff_revenue_base": b.tariff_revenue,
                 "tariff_revenue_new": self.tariff_revenue_new,
                 "consumer_cost": self.consumer_cost.sum(axis=1),
-                "exporter_price_effect": np.where(
-                    not_computed, np.nan, self.exporter_price_effect
-                ),
+                "exporter_price_effect": np.where(not_computed, np.nan, self.exporter_price_effect),
                 "welfare_usd": welfare_usd,
                 "buyer_welfare_pct": 100.0 * buyers_usd / b.income,
             }

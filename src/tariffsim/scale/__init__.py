@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from tariffsim.scale.draws import DEFAULT_CV, ThetaPrior, draw_thetas, theta_prior
+from tariffsim.scale.draws import DEFAULT_CV, ThetaPrior, draw_thetas, set_prior, theta_prior
 from tariffsim.scale.executor import (
     DASK_MIN_SOLVES,
     BatchOutcome,
@@ -45,6 +45,7 @@ __all__ = [
     "run_montecarlo",
     "run_sweep",
     "serial_reason",
+    "set_prior",
     "synthetic_baseline",
     "theta_prior",
 ]

@@ -1,8 +1,10 @@
 """Parameter draws for Monte Carlo: sector trade elasticities θ^j from their estimates.
 
-Caliendo & Parro (2015) estimate θ^j by sector with standard errors; where a baseline's data
-manifest carries a standard error for a sector it is used, otherwise the spread is a stated
-coefficient of variation (default 0.25) and every output built from the draws says so.
+The means are the run's θ (its elasticity set, tariffsim.data.elasticity_sets, mapped to the
+baseline's sectors). Where the set carries a published standard error it is used, otherwise the
+spread is a stated coefficient of variation (default 0.25) and every output built from the draws
+says so. A uniform set (one θ for all sectors) is one estimate: its draws are common to all
+sectors (:func:`set_prior`).
 
 Each θ^j is drawn from a normal distribution N(μ_j, σ_j²) truncated to θ > ``lower`` (the model
 needs a positive elasticity), by the inverse-CDF method
@@ -25,7 +27,7 @@ from scipy.special import ndtr, ndtri
 
 from tariffsim.data.baseline import Baseline
 
-__all__ = ["DEFAULT_CV", "MAX_CV", "ThetaPrior", "draw_thetas", "theta_prior"]
+__all__ = ["DEFAULT_CV", "MAX_CV", "ThetaPrior", "draw_thetas", "set_prior", "theta_prior"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -49,6 +51,10 @@ class ThetaPrior:
             ``"cv=0.25"`` (assumed coefficient of variation) or ``"fixed"``.
         lower: truncation point; draws satisfy θ > lower.
         cv: the coefficient of variation assumed where no standard error was given.
+        common: one uniform number per draw moves every sector (a uniform elasticity set is
+            one estimate, so its sectors' θ are not independent); False draws each sector
+            independently.
+        set_name: the elasticity set the means come from ("" when not stated).
     """
 
     sectors: tuple[str, ...]
@@ -57,6 +63,8 @@ class ThetaPrior:
     basis: tuple[str, ...]
     lower: float = 0.0
     cv: float = DEFAULT_CV
+    common: bool = False
+    set_name: str = ""
 
     def __post_init__(self) -> None:
         j = len(self.sectors)
@@ -90,9 +98,15 @@ class ThetaPrior:
             )
         if n_fix:
             parts.append(f"{n_fix} sector(s) are held at their point estimate (no trade or cv=0)")
+        where = f" of the elasticity set {self.set_name}" if self.set_name else ""
+        how = (
+            " (one common draw for all sectors: the set is a single estimate)"
+            if (self.common)
+            else ""
+        )
         return (
-            "θ drawn from normal distributions truncated to θ > "
-            f"{self.lower:g}: " + "; ".join(parts) + "."
+            f"θ{where} drawn from normal distributions truncated to θ > "
+            f"{self.lower:g}{how}: " + "; ".join(parts) + "."
         )
 
 
@@ -102,6 +116,8 @@ def theta_prior(
     standard_errors: Mapping[str, float] | None = None,
     cv: float = DEFAULT_CV,
     lower: float = 0.0,
+    common: bool = False,
+    set_name: str = "",
 ) -> ThetaPrior:
     """The θ distribution for ``baseline``: its θ as means, spreads from standard errors or ``cv``.
 
@@ -112,6 +128,8 @@ def theta_prior(
             takes precedence over ``cv`` for the sectors it names. Unknown codes are an error.
         cv: coefficient of variation σ_j = cv·μ_j for sectors without a standard error.
         lower: truncation point (θ must stay above it).
+        common: draw one uniform number per draw for all sectors (see :class:`ThetaPrior`).
+        set_name: the elasticity set the means come from, for the note.
 
     A sector with no international trade in the baseline (every off-diagonal flow zero) is
     held at its point estimate: its θ does not enter the equilibrium. The ``tradable`` flag
@@ -146,7 +164,35 @@ def theta_prior(
         else:
             basis.append("fixed")
     return ThetaPrior(
-        sectors=tuple(baseline.sectors), mean=mean, sd=sd, basis=tuple(basis), lower=lower, cv=cv
+        sectors=tuple(baseline.sectors),
+        mean=mean,
+        sd=sd,
+        basis=tuple(basis),
+        lower=lower,
+        cv=cv,
+        common=common,
+        set_name=set_name,
+    )
+
+
+def set_prior(baseline: Baseline, set_name: str, *, cv: float | None = None) -> ThetaPrior:
+    """The θ distribution of an elasticity set for ``baseline``.
+
+    Means are ``baseline.theta``: pass the baseline with the run's θ already in it (the set's
+    θ mapped to its sectors, with a scenario's overrides), as :class:`~tariffsim.scale.Problem`
+    holds it. Spreads are the set's published standard errors where it has them, else ``cv``
+    (default: the set's ASSUMED ``default_cv``); a uniform set's draws are common to all
+    sectors. An unknown ``set_name`` raises a ScenarioError naming the allowed sets.
+    """
+    from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set
+
+    es = elasticity_set("cp2015" if set_name in PE_ONLY_SETS else set_name)
+    return theta_prior(
+        baseline,
+        standard_errors=es.standard_errors(baseline),
+        cv=es.default_cv if cv is None else cv,
+        common=es.uniform,
+        set_name=es.name,
     )
 
 
@@ -160,7 +206,10 @@ def draw_thetas(prior: ThetaPrior, n_draws: int, seed: int) -> FloatArray:
     if n_draws < 1:
         raise ValueError(f"n_draws must be >= 1, got {n_draws}")
     rng = np.random.default_rng(seed)
-    u = rng.random((n_draws, len(prior.sectors)))
+    if prior.common:
+        u = np.repeat(rng.random((n_draws, 1)), len(prior.sectors), axis=1)
+    else:
+        u = rng.random((n_draws, len(prior.sectors)))
     varying = prior.sd > 0
     out = np.broadcast_to(prior.mean, u.shape).copy()
     if np.any(varying):

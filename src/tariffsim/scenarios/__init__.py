@@ -22,6 +22,7 @@ from tariffsim.scenarios.runner import (
     run_parameters,
     run_scenario,
     with_deficits,
+    with_elasticities,
     with_model,
 )
 from tariffsim.scenarios.schema import CompareTo, MeasureChanges, Scenario, TradeCostShock
@@ -51,5 +52,6 @@ __all__ = [
     "scenario_from_untrusted_text",
     "shipped_scenario_text",
     "with_deficits",
+    "with_elasticities",
     "with_model",
 ]

@@ -1,8 +1,9 @@
 """Who gains (or loses) more, Canada or Mexico, and how robust the answer is.
 
 For a scenario, :func:`rank_two` solves the point estimate and ``draws`` θ draws (the Monte
-Carlo prior of :mod:`tariffsim.scale.draws`: truncated normals around the baseline's θ with the
-assumed coefficient of variation) under each deficit rule, and reports for each rule the two
+Carlo prior of :mod:`tariffsim.scale.draws`: truncated normals around the θ of the scenario's
+elasticity set, with its standard errors where published, else the assumed coefficient of
+variation) under each deficit rule, and reports for each rule the two
 countries' welfare in percent and in dollars (``welfare_usd_equiv``: the welfare change applied
 to base-year income, baseline units) with the median and the 5–95% band, the gap between them,
 and the share of draws in which the ranking differs from the point estimate's ("flips"). Every
@@ -12,13 +13,19 @@ the solver rejects are counted, not dropped silently.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from tariffsim.errors import TariffsimError
-from tariffsim.scenarios.runner import load_scenario_baseline, run_scenario, with_deficits
+from tariffsim.scenarios.runner import (
+    load_scenario_baseline,
+    prepare,
+    run_scenario,
+    with_deficits,
+)
 from tariffsim.scenarios.schema import Scenario
 
 __all__ = ["RankingResult", "rank_two"]
@@ -78,11 +85,13 @@ def rank_two(
     rules: tuple[str, ...] = ("fixed", "balanced"),
 ) -> RankingResult:
     """Rank ``a`` and ``b`` by welfare (percent and dollars) across θ draws and deficit rules."""
-    from tariffsim.scale.draws import DEFAULT_CV, draw_thetas, theta_prior
+    from tariffsim.scale.draws import draw_thetas, set_prior
 
-    spread = DEFAULT_CV if cv is None else cv
-    baseline = load_scenario_baseline(scenario)
-    thetas = draw_thetas(theta_prior(baseline, cv=spread), draws, seed)
+    # θ means: the scenario's elasticity set mapped to its baseline (with its overrides)
+    baseline = dataclasses.replace(load_scenario_baseline(scenario), theta=prepare(scenario).theta)
+    prior = set_prior(baseline, scenario.elasticities, cv=cv)
+    spread = prior.cv
+    thetas = draw_thetas(prior, draws, seed)
     rows = []
     for rule in rules:
         scen = with_deficits(scenario, rule)

@@ -45,6 +45,7 @@ __all__ = [
     "run_parameters",
     "run_scenario",
     "with_deficits",
+    "with_elasticities",
     "with_model",
 ]
 
@@ -171,7 +172,12 @@ def _trade_cost_hat(scenario: Scenario, baseline: Baseline) -> FloatArray:
 
 
 def _theta(scenario: Scenario, baseline: Baseline) -> FloatArray:
-    theta = np.asarray(baseline.theta, dtype=float).copy()
+    """θ of the scenario's set mapped to the baseline's sectors, then its overrides."""
+    from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set
+
+    # a PE-only set (σ, not θ) keeps the baseline's θ, which PE then ignores
+    name = "cp2015" if scenario.elasticities in PE_ONLY_SETS else scenario.elasticities
+    theta = elasticity_set(name).theta_for(baseline)
     for code, value in scenario.theta.items():
         if code not in baseline.sectors:
             raise _err(
@@ -196,11 +202,14 @@ def prepare(
         baseline: use this baseline instead of loading the scenario's (tests, Monte Carlo).
         timeline: use this as the "shipped" timeline instead of the packaged one.
     """
-    if scenario.model == "ge" and scenario.elasticities != "cp2015":
+    from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set_names
+
+    if scenario.model == "ge" and scenario.elasticities in PE_ONLY_SETS:
         raise _err(
             scenario,
             "elasticities",
-            f"{scenario.elasticities!r} is a PE elasticity set; allowed with model 'ge': cp2015",
+            f"{scenario.elasticities!r} is a PE elasticity set; allowed with model 'ge': "
+            f"{', '.join(elasticity_set_names())}",
         )
     base = baseline if baseline is not None else load_scenario_baseline(scenario)
     shipped = timeline if timeline is not None else Timeline.default()
@@ -239,7 +248,10 @@ def _solve(
         from tariffsim.models import pe
 
         b = dataclasses.replace(baseline, theta=theta)
-        el = pe.elasticities_for(b, scenario.elasticities)
+        if scenario.elasticities == "smart":
+            el = pe.elasticities_for(b, "smart")
+        else:  # σ = 1 + θ with θ the set's, already mapped and overridden in ``theta``
+            el = dataclasses.replace(pe.elasticities_for(b), name=scenario.elasticities)
         res = pe.solve(
             b,
             tariff,
@@ -261,8 +273,8 @@ def _solve(
 def with_model(scenario: Scenario, model: str | None) -> Scenario:
     """``scenario`` to be solved with ``model`` (``"ge"``/``"pe"``; None keeps its own).
 
-    A GE run uses the ``cp2015`` elasticities (θ of the baseline; :func:`prepare` allows no
-    other set with GE), so switching a PE scenario to GE replaces its elasticity set. Every
+    A GE run needs a θ set, so switching a PE scenario that uses the PE-only ``smart`` set
+    to GE replaces it with ``cp2015`` (a θ set of the scenario is kept). Every
     entry point that overrides the model (``run_scenario``, the stored run's parameters, the
     CLI's check before solving) goes through here.
     """
@@ -272,7 +284,7 @@ def with_model(scenario: Scenario, model: str | None) -> Scenario:
     if chosen == scenario.model:
         return scenario
     update: dict[str, str] = {"model": chosen}
-    if chosen == "ge":
+    if chosen == "ge" and scenario.elasticities == "smart":
         update["elasticities"] = "cp2015"
     return scenario.model_copy(update=update)
 
@@ -298,13 +310,32 @@ def with_deficits(scenario: Scenario, rule: str | None) -> Scenario:
     if rule is None or rule == scenario.deficits:
         return scenario
     if rule not in _DEFICIT_RULES:
-        raise ScenarioError(
-            f"deficits {rule!r} is not known; allowed: {', '.join(_DEFICIT_RULES)}"
-        )
+        raise ScenarioError(f"deficits {rule!r} is not known; allowed: {', '.join(_DEFICIT_RULES)}")
     line = f'deficits = "{rule}"'
     text = scenario.text
     if _DEFICITS_LINE.search(text):
         text = _DEFICITS_LINE.sub(line, text, count=1)
+    else:
+        text = f"{line}\n{text}"
+    return Scenario.from_toml_text(text, source=scenario.source)
+
+
+_ELASTICITIES_LINE = re.compile(r"^elasticities[ \t]*=.*$", re.MULTILINE)
+
+
+def with_elasticities(scenario: Scenario, name: str | None) -> Scenario:
+    """``scenario`` with its elasticity set replaced by ``name`` (None keeps its own).
+
+    Like :func:`with_deficits`, the set is written into the scenario's TOML text, so a stored
+    run's text says which set it used. An unknown name raises a :class:`ScenarioError` that
+    lists the allowed sets.
+    """
+    if name is None or name == scenario.elasticities:
+        return scenario
+    line = f'elasticities = "{name}"'
+    text = scenario.text
+    if _ELASTICITIES_LINE.search(text):
+        text = _ELASTICITIES_LINE.sub(line, text, count=1)
     else:
         text = f"{line}\n{text}"
     return Scenario.from_toml_text(text, source=scenario.source)
@@ -372,12 +403,14 @@ def run_scenario(
 
 def _elasticity_label(scenario: Scenario, *, overridden: bool) -> str:
     """The elasticity set a run used, as every output states it."""
-    label = {
-        "cp2015": "cp2015: Caliendo and Parro (2015, REStud 82(1)) theta, full sample",
-        "smart": "smart: WITS/SMART sigma = 1.5 (PE)",
-    }.get(scenario.elasticities, scenario.elasticities)
-    if scenario.model == "pe" and scenario.elasticities == "cp2015":
-        label += " (PE sigma = 1 + theta)"
+    from tariffsim.data.elasticity_sets import elasticity_set
+
+    if scenario.elasticities == "smart":
+        label = "smart: WITS/SMART sigma = 1.5 (PE)"
+    else:
+        label = elasticity_set(scenario.elasticities).label()
+        if scenario.model == "pe":
+            label += " (PE sigma = 1 + theta)"
     if scenario.theta:
         label += f"; theta overridden in the scenario for {', '.join(sorted(scenario.theta))}"
     if overridden:

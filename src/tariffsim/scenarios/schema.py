@@ -7,7 +7,8 @@ A scenario says which tariffs to compare, on which baseline, with which model::
     description = "..."
     baseline = "na2024"              # baseline id (default na2024; wiod2011, cp1993 selectable)
     model = "ge"                     # "ge" (Caliendo-Parro) or "pe" (Armington, SMART style)
-    elasticities = "cp2015"          # elasticity set: "cp2015" or "smart" (PE)
+    elasticities = "sw2014"          # θ set of tariffsim.data.elasticity_sets (cp2015, sw2014,
+                                     # blpn2023; default cp2015) or "smart" (PE only)
     deficits = "fixed"               # GE: "fixed" (as in the baseline) or "balanced"
     pass_through = 1.0               # PE: share of a tariff change paid by buyers
     supply_elasticity = 5.0          # PE, optional: exporters' supply elasticity (instead
@@ -73,7 +74,6 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _ALLOWED: dict[str, str] = {
     "model": "ge, pe",
     "deficits": "fixed, balanced",
-    "elasticities": "cp2015, smart",
     "tariffs": "baseline, timeline",
     "timeline": "shipped, none",
 }
@@ -169,7 +169,7 @@ class Scenario(_Strict):
     baseline: str = POLICY_BASELINE
     aggregation: Aggregation = Aggregation()
     model: Literal["ge", "pe"] = "ge"
-    elasticities: Literal["cp2015", "smart"] = "cp2015"
+    elasticities: str = "cp2015"
     deficits: Literal["fixed", "balanced"] = "fixed"
     pass_through: float = Field(default=1.0, ge=0.0, le=1.0)
     supply_elasticity: float | None = Field(default=None, gt=0.0)
@@ -200,6 +200,16 @@ class Scenario(_Strict):
                 "from it), not both"
             )
         return self
+
+    @field_validator("elasticities")
+    @classmethod
+    def _elasticities(cls, v: str) -> str:
+        from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set_names
+
+        allowed = (*elasticity_set_names(), *PE_ONLY_SETS)
+        if v not in allowed:
+            raise ValueError(f"unknown elasticity set; allowed: {', '.join(allowed)}")
+        return v
 
     @field_validator("theta")
     @classmethod
