@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scen_bands import write_scenario
 
 from tariffsim.data import Baseline, load_baseline
 from tariffsim.measures import Timeline
@@ -72,6 +73,12 @@ def base_wiod2011() -> Baseline:
 def base_na2024() -> Baseline:
     """The native North America 2024 baseline, one for the run (its arrays are read-only)."""
     return load_baseline("na2024")
+
+
+@pytest.fixture()
+def scenario_file(tmp_path: Path) -> Path:
+    """The one-measure steel scenario of :mod:`scen_bands` (na4 x na19), written to a file."""
+    return write_scenario(tmp_path, "steel.toml")
 
 
 def ci_must_not_skip(reason: str) -> bool:

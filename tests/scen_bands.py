@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
 
-__all__ = ["MEASURE_ID", "SCENARIO", "make_runs"]
+__all__ = ["MEASURE_ID", "SCENARIO", "make_runs", "write_scenario"]
 
 MEASURE_ID = "test-band-steel"
 
@@ -47,11 +47,17 @@ source = {{ url = "https://example.org/test-fixture", accessed = 2026-11-29 }}
 """
 
 
+def write_scenario(folder: Path, name: str = "band-steel.toml") -> Path:
+    """Write :data:`SCENARIO` to ``folder / name`` and return the path."""
+    path = folder / name
+    path.write_text(SCENARIO, encoding="utf-8")
+    return path
+
+
 def make_runs(store: Path, folder: Path, *, sweep: bool = True) -> dict[str, str]:
     """Store a Monte Carlo run (8 draws, seed 1) and, if ``sweep``, a sweep of the measure's
     rate over 0, 0.25, 0.5; return their run ids under ``"mc"`` and ``"sweep"``."""
-    scenario = folder / "band-steel.toml"
-    scenario.write_text(SCENARIO, encoding="utf-8")
+    scenario = write_scenario(folder)
     commands = {
         "mc": ["montecarlo", str(scenario), "--draws", "8", "--seed", "1"],
         "sweep": ["sweep", str(scenario), "--vary", f"measure.{MEASURE_ID}.rate=0:0.5:0.25"],

@@ -24,13 +24,6 @@ from tariffsim.store import ResultsStore
 runner = CliRunner()
 
 
-@pytest.fixture()
-def scenario_file(tmp_path: Path) -> Path:
-    path = tmp_path / "steel.toml"
-    path.write_text(SCENARIO, encoding="utf-8")
-    return path
-
-
 def test_montecarlo_cli_json_bands_and_store(scenario_file: Path, tmp_path: Path) -> None:
     store = tmp_path / "runs.duckdb"
     args = [

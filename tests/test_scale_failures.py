@@ -8,7 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scen_bands import SCENARIO
 from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
@@ -21,13 +20,6 @@ from tariffsim.scale.problem import Problem
 from tariffsim.store import ResultsStore
 
 runner = CliRunner()
-
-
-@pytest.fixture()
-def scenario_file(tmp_path: Path) -> Path:
-    path = tmp_path / "steel.toml"
-    path.write_text(SCENARIO, encoding="utf-8")
-    return path
 
 
 def _failing_draws(monkeypatch: pytest.MonkeyPatch) -> None:
