@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
-from tariffsim.scenarios import load_scenario, run_scenario, with_deficits
-from tariffsim.scenarios.ranking import rank_two
+from tariffsim.errors import ScenarioError
+from tariffsim.scenarios import Scenario, load_scenario, prepare, run_scenario, with_deficits
+from tariffsim.scenarios.ranking import RankingResult, rank_two
 
 
 def test_zero_spread_collapses_the_bands_on_the_point_estimate() -> None:
@@ -50,3 +53,82 @@ def test_cli_rank_json() -> None:
     assert body["draws"] == 2 and len(body["rows"]) == 4
     bad = CliRunner().invoke(app, ["rank", "status-quo", "--draws", "0"])
     assert bad.exit_code == 2
+
+
+def _words(text: str) -> str:
+    """Text with every run of whitespace as one space (the console wraps long lines)."""
+    return " ".join(text.split())
+
+
+def test_run_prints_and_returns_rank_twos_numbers(tmp_path: Path) -> None:
+    """`run` of a scenario with [report] rank carries rank_two's table, summary and verdict."""
+    store = str(tmp_path / "runs.duckdb")
+    scen = load_scenario("canada-mexico-closer-ties")
+    assert scen.report.rank == ("CAN", "MEX")
+    want = rank_two(scen, draws=2)
+    args = ["run", "canada-mexico-closer-ties", "--draws", "2", "--store", store]
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    ranking = json.loads(res.stdout)[0]["ranking"]
+    assert ranking["draws"] == 2 and (ranking["a"], ranking["b"]) == ("CAN", "MEX")
+    got = pd.DataFrame(ranking["rows"])
+    pd.testing.assert_frame_equal(got[list(want.table.columns)], want.table, check_dtype=False)
+    assert ranking["summary"] == want.summary() and ranking["verdict"] == want.verdict()
+    text = CliRunner().invoke(app, args)  # the stored run is reused; the ranking is solved
+    assert text.exit_code == 0, text.output
+    assert _words(want.summary()) in _words(text.output)
+    assert _words(want.verdict()) in _words(text.output)
+    assert "over 2 θ draws" in text.output
+
+
+def test_run_ranks_only_ge_scenarios_that_ask(tmp_path: Path) -> None:
+    store = str(tmp_path / "runs.duckdb")
+    assert load_scenario("mexico-pause-ends").report.rank is None
+    res = CliRunner().invoke(app, ["run", "mexico-pause-ends", "--store", store, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["ranking"] is None
+    pe = ["run", "status-quo", "--model", "pe", "--store", store, "--json"]
+    res = CliRunner().invoke(app, pe)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["ranking"] is None
+    off = ["run", "status-quo", "--draws", "0", "--store", store, "--json"]
+    res = CliRunner().invoke(app, off)
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["ranking"] is None
+
+
+def test_report_rank_names_two_regions_of_the_baseline() -> None:
+    text = load_scenario("canada-mexico-closer-ties").text
+    with pytest.raises(ScenarioError, match=r"field report\.rank: unknown region 'XYZ'; allowed"):
+        prepare(
+            Scenario.from_toml_text(text.replace('rank = ["CAN", "MEX"]', 'rank = ["XYZ", "MEX"]'))
+        )
+    with pytest.raises(ScenarioError, match="same region twice"):
+        Scenario.from_toml_text(text.replace('rank = ["CAN", "MEX"]', 'rank = ["CAN", "CAN"]'))
+    with pytest.raises(ScenarioError, match=r"field report\.rank"):
+        Scenario.from_toml_text(text.replace('rank = ["CAN", "MEX"]', 'rank = ["CAN"]'))
+
+
+def _ranking(rows: list[tuple[str, str, float, float, str, float]]) -> RankingResult:
+    """A hand-made ranking: (deficits, measure, a_point, b_point, leader, flip_share) rows."""
+    cols = ["deficits", "measure", "a_point", "b_point", "leader_point", "flip_share"]
+    return RankingResult("s", "CAN", "MEX", 10, 0.2, 1, pd.DataFrame(rows, columns=cols))
+
+
+def test_verdict_says_who_is_ahead_and_where_the_ranking_flips() -> None:
+    steady = _ranking([("fixed", "pct", -0.3, -0.1, "MEX", 0.0),
+                       ("balanced", "usd", -7.0, -4.0, "MEX", 0.0)])  # fmt: skip
+    assert steady.verdict() == (
+        "MEX loses less than CAN at the point estimate under every deficit rule, in percent and "
+        "in dollars, and in every θ draw: the ranking does not flip."
+    )
+    flips = _ranking([("fixed", "pct", 0.3, 0.1, "CAN", 0.1),
+                      ("balanced", "usd", 7.0, 4.0, "CAN", 0.25)])  # fmt: skip
+    assert flips.verdict().startswith("CAN gains more than MEX")
+    assert flips.verdict().endswith("flips in up to 25.0% of θ draws (balanced deficits, usd).")
+    split = _ranking([("fixed", "pct", -0.3, 0.1, "MEX", 0.0),
+                      ("balanced", "pct", 0.2, 0.1, "CAN", 0.0)])  # fmt: skip
+    assert split.verdict() == (
+        "The ranking depends on the deficit rule or the measure (fixed deficits, pct: MEX; "
+        "balanced deficits, pct: CAN)."
+    )

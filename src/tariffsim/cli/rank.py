@@ -5,14 +5,17 @@ under each deficit rule, welfare in percent and in dollars, the 5–95% band of 
 share of draws in which the ranking flips.
 """
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
 
-__all__ = ["rank"]
+if TYPE_CHECKING:
+    from tariffsim.scenarios.ranking import RankingResult
+
+__all__ = ["print_ranking", "rank", "ranking_payload"]
 
 _out = make_console()
 
@@ -28,7 +31,6 @@ def rank(
     as_json: JsonOpt = False,
 ) -> None:
     """Canada vs Mexico welfare (% and USD) across θ draws and deficit rules; ranking flips."""
-    from tariffsim._jsonable import records
     from tariffsim.scenarios import load_scenario
     from tariffsim.scenarios.ranking import rank_two
 
@@ -37,20 +39,35 @@ def rank(
     with errors_to_exit(ValueError):
         result = rank_two(load_scenario(scenario), draws=draws, seed=seed, cv=cv)
     if as_json:
-        emit_json(
-            {
-                "scenario": result.scenario,
-                "draws": result.draws,
-                "seed": result.seed,
-                "cv": result.cv,
-                "rows": records(result.table),
-                "summary": result.summary(),
-            }
-        )
+        emit_json(ranking_payload(result))
         return
+    print_ranking(result)
+
+
+def ranking_payload(result: "RankingResult") -> dict[str, Any]:
+    """The ranking as JSON: settings, one row per deficit rule × measure, the sentences."""
+    from tariffsim._jsonable import records
+
+    return {
+        "scenario": result.scenario,
+        "a": result.a,
+        "b": result.b,
+        "draws": result.draws,
+        "seed": result.seed,
+        "cv": result.cv,
+        "rows": records(result.table),
+        "summary": result.summary(),
+        "verdict": result.verdict(),
+    }
+
+
+def print_ranking(result: "RankingResult", note: str = "") -> None:
+    """The ranking's heading (draws, cv, seed), its summary lines and its verdict."""
     _out.print(
-        f"{result.scenario}: Canada vs Mexico over {result.draws} θ draws (cv {result.cv:g}, "
-        f"seed {result.seed}) per deficit rule",
+        f"{result.scenario}: {result.a} vs {result.b} over {result.draws} θ draws (cv "
+        f"{result.cv:g}, seed {result.seed}) per deficit rule{note}",
         highlight=False,
+        markup=False,
     )
     _out.print(result.summary(), highlight=False, markup=False)
+    _out.print(result.verdict(), highlight=False, markup=False)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fas
     from tariffsim.models.result import ModelResult
     from tariffsim.runs import StoredOutcome
     from tariffsim.scenarios import Scenario
+    from tariffsim.scenarios.ranking import RankingResult
     from tariffsim.store import ResultsStore
 
 __all__ = [
@@ -212,6 +213,32 @@ def _run_many(
     return done
 
 
+#: θ draws per deficit rule of the ranking ``run`` adds for scenarios with ``[report] rank``:
+#: 2 rules x (1 + 10) solves, about 10-15 s on na7 x na19; ``tariffsim rank`` (100 draws by
+#: default) or ``--draws N`` for a finer band.
+RUN_RANK_DRAWS = 10
+
+
+def _rankings(
+    done: "list[tuple[Scenario, StoredOutcome]]", model: str | None, draws: int, quiet: bool
+) -> "dict[str, RankingResult]":
+    """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``."""
+    from tariffsim.scenarios.ranking import rank_two
+
+    out: dict[str, RankingResult] = {}
+    wanted = [s for s, _ in done if s.report.rank is not None and (model or s.model) == "ge"]
+    if draws == 0 or not wanted:
+        return out
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
+        for scenario in wanted:
+            assert scenario.report.rank is not None
+            a, b = scenario.report.rank
+            progress.add_task(f"{scenario.name}: {a} vs {b} over {draws} θ draws per rule")
+            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws)
+    return out
+
+
 @app.command()
 def run(
     scenarios: Annotated[
@@ -239,10 +266,25 @@ def run(
             "(GE and PE) or smart (PE); sources in the package's elasticity_sets.toml.",
         ),
     ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            min=0,
+            help="θ draws per deficit rule of the ranking added for GE scenarios with "
+            "[report] rank (e.g. canada-mexico-closer-ties, status-quo); 0 leaves it out.",
+        ),
+    ] = RUN_RANK_DRAWS,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run scenarios, store the results and print welfare, wages, trade and tariff revenue."""
+    """Run scenarios, store the results and print welfare, wages, trade and tariff revenue.
+
+    A GE scenario whose file asks for it (``[report] rank = ["CAN", "MEX"]``) also gets who
+    gains (loses) more of the two, in percent and dollars, with the 5–95% band across θ draws
+    and both deficit rules and the share of draws in which the ranking flips (``tariffsim
+    rank``'s numbers, with ``--draws`` draws).
+    """
     _check_model(model)
     if deficits is not None and deficits not in ("fixed", "balanced"):
         raise fail(f"--deficits {deficits!r} is not known; allowed: fixed, balanced", code=2)
@@ -256,11 +298,27 @@ def run(
             deficits=deficits,
             elasticities=elasticities,
         )
+        ranked = _rankings(done, model, draws, quiet=as_json)
     if as_json:
-        emit_json([_result_payload(outcome, scenario) for scenario, outcome in done])
+        from tariffsim.cli.rank import ranking_payload
+
+        payloads = []
+        for scenario, outcome in done:
+            payload = _result_payload(outcome, scenario)
+            ranking = ranked.get(scenario.name)
+            payload["ranking"] = None if ranking is None else ranking_payload(ranking)
+            payloads.append(payload)
+        emit_json(payloads)
         return
+    from tariffsim.cli.rank import print_ranking
+
     for scenario, outcome in done:
         _print_outcome(scenario, outcome)
+        if scenario.name in ranked:
+            print_ranking(
+                ranked[scenario.name],
+                note=f" (tariffsim run --draws {draws}; tariffsim rank for 100 draws)",
+            )
 
 
 @app.command()

@@ -73,6 +73,37 @@ class RankingResult:
             )
         return "\n".join(lines)
 
+    def verdict(self) -> str:
+        """One sentence: who fares better, and whether (and where) the ranking flips."""
+        t = self.table
+        leaders = sorted(set(t["leader_point"]))
+        signs = np.sign(t[["a_point", "b_point"]].to_numpy(dtype=float))
+        verb = "fares better"
+        if (signs > 0).all():
+            verb = "gains more"
+        elif (signs < 0).all():
+            verb = "loses less"
+        flips = t["flip_share"].to_numpy(dtype=float)
+        if len(leaders) > 1:
+            cases = "; ".join(
+                f"{r['deficits']} deficits, {r['measure']}: {r['leader_point']}"
+                for r in t.to_dict("records")
+            )
+            return f"The ranking depends on the deficit rule or the measure ({cases})."
+        leader = leaders[0]
+        other = self.b if leader == self.a else self.a
+        head = (
+            f"{leader} {verb} than {other} at the point estimate under every deficit rule, in "
+            "percent and in dollars"
+        )
+        if np.nanmax(flips, initial=0.0) == 0.0:
+            return f"{head}, and in every θ draw: the ranking does not flip."
+        worst = t.iloc[int(np.nanargmax(flips))]
+        return (
+            f"{head}; the ranking flips in up to {100 * float(worst['flip_share']):.1f}% of "
+            f"θ draws ({worst['deficits']} deficits, {worst['measure']})."
+        )
+
 
 def rank_two(
     scenario: Scenario,

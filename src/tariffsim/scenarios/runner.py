@@ -140,6 +140,20 @@ def build_timeline(scenario: Scenario, shipped: Timeline | None = None) -> Timel
         raise _err(scenario, "measures", str(exc)) from None
 
 
+def _check_rank(scenario: Scenario, baseline: Baseline) -> None:
+    """``[report] rank`` must name two regions of the scenario's baseline."""
+    pair = scenario.report.rank
+    if pair is None:
+        return
+    for code in pair:
+        if code not in baseline.regions:
+            raise _err(
+                scenario,
+                "report.rank",
+                f"unknown region {code!r}; allowed: {', '.join(baseline.regions)}",
+            )
+
+
 def _trade_cost_hat(scenario: Scenario, baseline: Baseline) -> FloatArray:
     d_hat = np.ones_like(baseline.trade)
     for k, shock in enumerate(scenario.trade_costs):
@@ -216,6 +230,7 @@ def prepare(
     scen_timeline = build_timeline(scenario, shipped)
     d_hat = _trade_cost_hat(scenario, base)
     theta = _theta(scenario, base)
+    _check_rank(scenario, base)
     try:
         tau_new = np.asarray(scen_timeline.rates_on(scenario.tariffs.date, base), dtype=float)
         if scenario.compare_to.tariffs == "timeline":

@@ -41,6 +41,10 @@ A scenario says which tariffs to compare, on which baseline, with which model::
     [theta]                          # optional θ overrides by sector (GE; PE σ = 1 + θ)
     METALS = 5.0
 
+    [report]                         # optional: what ``tariffsim run`` prints besides the run
+    rank = ["CAN", "MEX"]            # GE: who gains (loses) more of the two regions, across
+                                     # θ draws and deficit rules (tariffsim.scenarios.ranking)
+
 The model shock is τ_base → τ_scenario: τ_scenario is the timeline after the scenario's
 changes on ``[tariffs].date``; τ_base is the baseline's own tariffs unless ``[compare_to]``
 names the shipped timeline on a date. Every error is a :class:`~tariffsim.errors.ScenarioError`
@@ -63,6 +67,7 @@ from tariffsim.errors import ScenarioError, not_utf8
 __all__ = [
     "CompareTo",
     "MeasureChanges",
+    "ReportOptions",
     "Scenario",
     "TariffDate",
     "TradeCostShock",
@@ -160,6 +165,25 @@ class TradeCostShock(_Strict):
         return [(self.importer, self.exporter)]
 
 
+class ReportOptions(_Strict):
+    """What ``tariffsim run`` reports besides the run's own tables.
+
+    ``rank = [A, B]``: the ranking of regions A and B by welfare (percent and dollars) across θ
+    draws and deficit rules (:func:`tariffsim.scenarios.ranking.rank_two`): the seed's "who
+    gains more" asked of the run itself. The codes are checked against the scenario's
+    baseline by :func:`tariffsim.scenarios.prepare`.
+    """
+
+    rank: tuple[str, str] | None = None
+
+    @field_validator("rank")
+    @classmethod
+    def _two_regions(cls, v: tuple[str, str] | None) -> tuple[str, str] | None:
+        if v is not None and v[0] == v[1]:
+            raise ValueError(f"rank names the same region twice: {v[0]!r}")
+        return v
+
+
 class Scenario(_Strict):
     """A validated scenario; ``text`` and ``source`` keep the file it came from."""
 
@@ -178,6 +202,7 @@ class Scenario(_Strict):
     measures: MeasureChanges = MeasureChanges()
     trade_costs: tuple[TradeCostShock, ...] = ()
     theta: dict[str, float] = Field(default_factory=dict)
+    report: ReportOptions = ReportOptions()
     #: where the scenario was read from (file path, "shipped:NAME" or "<form>")
     source: str = Field(default="<string>", exclude=True)
     #: the exact TOML text (hashed by the results store)
