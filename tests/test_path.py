@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +12,9 @@ from typer.testing import CliRunner
 
 from tariffsim.cli.main import app
 from tariffsim.errors import ScenarioError
+from tariffsim.report import PATH_PANELS, path_figure
 from tariffsim.scenarios import Scenario, load_scenario, run_scenario
-from tariffsim.scenarios.path import month_dates, monthly_path
+from tariffsim.scenarios.path import PATH_DASK_MIN_POINTS, month_dates, monthly_path
 
 D = dt.date
 
@@ -66,3 +68,52 @@ def test_cli_path_json_and_bad_dates() -> None:
     assert {"date", "region", "welfare_pct", "real_gdp_pct"} <= set(body["country"][0])
     bad = CliRunner().invoke(app, ["path", "--from", "2025-13-01", "--to", "2025-10-01"])
     assert bad.exit_code == 2 and "--from" in bad.output
+
+
+def test_dask_and_serial_paths_give_the_same_series() -> None:
+    """The same dates on a forced two-worker LocalCluster and in this process: equal to 1e-12."""
+    from tariffsim.scale import dask_client
+
+    serial = monthly_path(D(2025, 2, 1), D(2025, 4, 1))
+    with dask_client(workers=2) as client:
+        dask = monthly_path(D(2025, 2, 1), D(2025, 4, 1), client=client, scheduler="local:2")
+    assert dask.dates == serial.dates == (D(2025, 2, 1), D(2025, 3, 1), D(2025, 4, 1))
+    assert dask.scheduler == "local:2" and serial.scheduler == "serial"
+    for got, want in ((dask.country, serial.country), (dask.trade, serial.trade)):
+        assert list(got.columns) == list(want.columns)
+        assert got[["date"]].equals(want[["date"]])
+        num = want.select_dtypes("number").columns
+        np.testing.assert_allclose(got[num], want[num], rtol=1e-12, atol=1e-12)
+        text = [c for c in want.columns if c not in num]
+        assert got[text].equals(want[text])
+
+
+def test_cli_path_says_which_scheduler_ran_and_why(tmp_path: Path) -> None:
+    args = ["path", "--from", "2025-03-01", "--to", "2025-04-01", "--json"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    why = json.loads(res.stdout)["scheduler"]
+    assert why.startswith(f"serial: 2 solves < {PATH_DASK_MIN_POINTS}")
+    chart = tmp_path / "path.html"
+    res = CliRunner().invoke(app, [*args[:-1], "--serial", "--chart", str(chart)])
+    assert res.exit_code == 0, res.output
+    assert "Scheduler: serial." in res.output
+    assert chart.read_text(encoding="utf-8").count("GE at each date") == 1
+
+
+def test_path_figure_draws_every_date_of_every_series() -> None:
+    path = monthly_path(D(2025, 3, 15), D(2025, 4, 1))
+    fig = path_figure(path)
+    n = len(path.dates)
+    titles = [a.text for a in fig.layout.annotations]
+    assert titles == [t for _, t in PATH_PANELS]
+    lines = {(t.name, t.xaxis): t for t in fig.data}
+    # 3 countries x (welfare, real wage, real GDP, revenue) + 6 flows, each with n points
+    assert len(fig.data) == 3 * 4 + 6 and all(len(t.x) == n for t in fig.data)
+    c = path.country.set_index(["date", "region"])
+    for region in ("CAN", "MEX", "USA"):
+        welfare = lines[(region, "x")].y
+        np.testing.assert_allclose(welfare, [c.loc[(d, region), "welfare_pct"] for d in path.dates])
+    t = path.trade.set_index(["date", "exporter", "importer"])
+    flow = lines[("MEX→USA", "x4")].y
+    np.testing.assert_allclose(flow, [t.loc[(d, "MEX", "USA"), "change_pct"] for d in path.dates])

@@ -10,6 +10,7 @@ import typer
 
 from tariffsim.cli._shared import JsonOpt, emit_json, errors_to_exit, fail, make_console
 from tariffsim.cli.main import app
+from tariffsim.cli.scale import ChartOpt, SchedulerOpt, SerialOpt, WorkersOpt, _client, _progress
 
 __all__ = ["path"]
 
@@ -26,14 +27,23 @@ def path(
     reference: Annotated[
         str, typer.Option("--reference", help="Reference date of the shipped timeline.")
     ] = "2025-01-01",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
+    serial: SerialOpt = False,
+    chart: ChartOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """GE at each month's tariffs vs the pre-2025 reference: welfare, real GDP, CPI, revenue."""
+    """GE at each month's tariffs vs the pre-2025 reference: welfare, real GDP, CPI, revenue.
+
+    The dates are solved on Dask when they are many (at least
+    :data:`~tariffsim.scenarios.path.PATH_DASK_MIN_POINTS`, or with ``--workers`` or
+    ``--scheduler``), serially otherwise; the output says which scheduler ran and why.
+    """
     import datetime as dt
 
     from tariffsim._jsonable import records
     from tariffsim.scenarios import load_scenario
-    from tariffsim.scenarios.path import monthly_path
+    from tariffsim.scenarios.path import PATH_DASK_MIN_POINTS, month_dates, monthly_path
 
     dates = []
     for value, name in ((start, "--from"), (end, "--to"), (reference, "--reference")):
@@ -42,15 +52,40 @@ def path(
         except ValueError:
             raise fail(f"{name} {value!r} is not a date; allowed: YYYY-MM-DD", code=2) from None
     with errors_to_exit():
-        result = monthly_path(
-            dates[0], dates[1], template=load_scenario(scenario), reference=dates[2]
-        )
+        template = load_scenario(scenario)
+        n = len(month_dates(dates[0], dates[1]))
+        with (
+            _client(scheduler, workers, serial, n, PATH_DASK_MIN_POINTS) as (client, label),
+            _progress(n, f"{template.name}: dates", as_json) as advance,
+        ):
+            why = label
+            if client is not None:
+                forced = scheduler is not None or workers is not None
+                why = f"dask {label}: " + (
+                    "asked for with --workers/--scheduler"
+                    if forced
+                    else f"{n} dates >= {PATH_DASK_MIN_POINTS}, where a LocalCluster pays off"
+                )
+            result = monthly_path(
+                dates[0],
+                dates[1],
+                template=template,
+                reference=dates[2],
+                client=client,
+                scheduler=why,
+                on_progress=advance,
+            )
+        if chart is not None:
+            from tariffsim.report import path_figure
+
+            path_figure(result).write_html(chart, include_plotlyjs=True)
     if as_json:
         emit_json(
             {
                 "scenario": result.scenario,
                 "reference": result.reference,
                 "dates": list(result.dates),
+                "scheduler": result.scheduler,
                 "country": records(result.country),
                 "trade": records(result.trade),
             }
@@ -77,3 +112,6 @@ def path(
         cells.append(f"{values['tariff_revenue_new'][(d, 'USA')]:,.0f}")
         table.add_row(*cells)
     _out.print(table)
+    _out.print(f"Scheduler: {result.scheduler}.", highlight=False, markup=False)
+    if chart is not None:
+        _out.print(f"wrote {chart}", highlight=False, markup=False)

@@ -50,21 +50,27 @@ ChartOpt = Annotated[
 
 @contextmanager
 def _client(
-    scheduler: str | None, workers: int | None, serial: bool, solves: int
+    scheduler: str | None,
+    workers: int | None,
+    serial: bool,
+    solves: int,
+    min_solves: int | None = None,
 ) -> "Iterator[tuple[Client | None, str]]":
     """(Dask client or None, label) for the chosen execution of ``solves`` solves.
 
     Without ``--serial``, ``--workers`` or ``--scheduler`` Dask is used only where it helps
-    (:func:`tariffsim.scale.serial_reason`); the label says why a run was serial.
+    (:func:`tariffsim.scale.serial_reason`, with ``min_solves`` solves at least, by default
+    :data:`~tariffsim.scale.DASK_MIN_SOLVES`); the label says why a run was serial.
     """
     if serial:
         if scheduler is not None:
             raise typer.BadParameter("--serial and --scheduler exclude each other")
         yield None, "serial"
         return
-    from tariffsim.scale import dask_client, default_workers, serial_reason
+    from tariffsim.scale import DASK_MIN_SOLVES, dask_client, default_workers, serial_reason
 
-    reason = serial_reason(solves, workers, scheduler)
+    threshold = DASK_MIN_SOLVES if min_solves is None else min_solves
+    reason = serial_reason(solves, workers, scheduler, min_solves=threshold)
     if reason is not None:
         yield None, reason
         return

@@ -6,7 +6,8 @@ its module's ``__all__``: :mod:`~tariffsim.report.tables` (tidy tables, column l
 :mod:`~tariffsim.report.figures` (Plotly and matplotlib charts of a model run),
 :mod:`~tariffsim.report.band_charts` and :mod:`~tariffsim.report.bands` (Monte Carlo bands and
 sweep curves), :mod:`~tariffsim.report.etr_plot` (the ETR chart),
-:mod:`~tariffsim.report.timeline_chart` (ETR with measure events) and
+:mod:`~tariffsim.report.timeline_chart` (ETR with measure events),
+:mod:`~tariffsim.report.path_chart` (the monthly GE path) and
 :mod:`~tariffsim.report.render` (the report files).
 
 A name is imported from its module on first use, so printing a table (``tariffsim run``)
@@ -23,12 +24,14 @@ if TYPE_CHECKING:
     from tariffsim.report.bands import *  # noqa: F403
     from tariffsim.report.etr_plot import *  # noqa: F403
     from tariffsim.report.figures import *  # noqa: F403
+    from tariffsim.report.path_chart import *  # noqa: F403
     from tariffsim.report.render import *  # noqa: F403
     from tariffsim.report.tables import *  # noqa: F403
     from tariffsim.report.timeline_chart import *  # noqa: F403
 
 #: The modules whose ``__all__`` make up the package's names, cheapest first.
-_MODULES = ("tables", "figures", "band_charts", "etr_plot", "bands", "timeline_chart", "render")
+_MODULES = ("tables", "figures", "band_charts", "etr_plot", "bands", "timeline_chart", "path_chart",
+            "render")  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

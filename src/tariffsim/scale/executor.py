@@ -101,18 +101,25 @@ class BatchOutcome(Generic[R]):
 DASK_MIN_SOLVES = 200
 
 
-def serial_reason(solves: int, workers: int | None, scheduler: str | None) -> str | None:
+def serial_reason(
+    solves: int,
+    workers: int | None,
+    scheduler: str | None,
+    *,
+    min_solves: int = DASK_MIN_SOLVES,
+) -> str | None:
     """Why ``solves`` solves run serially though Dask was not ruled out, or None for Dask.
 
     Serial when no scheduler or worker count was asked for and either there are fewer than
-    :data:`DASK_MIN_SOLVES` solves or only one CPU is usable (a one-worker cluster only adds
+    ``min_solves`` solves (:data:`DASK_MIN_SOLVES` for Monte Carlo draws and sweep points;
+    slower solves break even sooner) or only one CPU is usable (a one-worker cluster only adds
     start-up and transfer costs).
     """
     if scheduler is not None or workers is not None:
         return None
-    if solves < DASK_MIN_SOLVES:
+    if solves < min_solves:
         return (
-            f"serial: {solves} solves < {DASK_MIN_SOLVES}, below which a Dask LocalCluster's "
+            f"serial: {solves} solves < {min_solves}, below which a Dask LocalCluster's "
             "start-up costs more than it saves (--workers N forces one)"
         )
     if default_workers() == 1:

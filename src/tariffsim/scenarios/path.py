@@ -12,6 +12,12 @@ not a dynamic adjustment path.
 The result is tidy: ``country`` (date × region: welfare, real wage, real GDP, CPI, exports,
 imports, tariff revenue) and ``trade`` (date × importer × exporter among Canada, Mexico and the
 U.S. and each with the rest: goods trade summed over sectors).
+
+The dates are independent solves, so they go through
+:func:`tariffsim.scale.executor.run_batches`: serially in this process, or on a Dask client
+(one date per task, the same function on every scheduler, so both give the same series). A
+Dask LocalCluster pays off from :data:`PATH_DASK_MIN_POINTS` dates (see there); the CLI
+decides with :func:`tariffsim.scale.serial_reason` and says which scheduler ran and why.
 """
 
 from __future__ import annotations
@@ -19,15 +25,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from tariffsim.errors import ScenarioError
-from tariffsim.models.result import ModelResult
+from tariffsim.errors import ScenarioError, TariffsimError
+from tariffsim.scale.executor import ItemError, run_batches
 from tariffsim.scenarios.runner import run_scenario
 from tariffsim.scenarios.schema import CompareTo, Scenario, TariffDate
 
-__all__ = ["DEFAULT_REFERENCE", "PATH_COUNTRY_COLUMNS", "PathResult", "month_dates", "monthly_path"]
+__all__ = [
+    "DEFAULT_REFERENCE",
+    "PATH_COUNTRY_COLUMNS",
+    "PATH_DASK_MIN_POINTS",
+    "PathResult",
+    "month_dates",
+    "monthly_path",
+    "path_scenarios",
+]
 
 #: The pre-2025 reference: the shipped record on 2025-01-01 (the ``tariffs-2025`` reference).
 DEFAULT_REFERENCE = dt.date(2025, 1, 1)
@@ -43,6 +58,16 @@ PATH_COUNTRY_COLUMNS = (
     "tariff_revenue_new",
 )
 _NA = ("CAN", "MEX", "USA")
+#: Fewest dates for which a fresh Dask LocalCluster is worth its start-up on a path. A date is
+#: a full scenario solve (0.45 s serially on na7 x na19), and each worker first imports the
+#: package and loads the baseline. Measured on the project's 2-core machine (2026-12-03, other
+#: jobs running; ``monthly_path`` timed serially and on ``dask_client(workers=2)``):
+#: cluster start 7-20 s, worker warm-up about 5 s, and warm Dask slower per date than serial
+#: (24 dates: 34.8 s against 15.9 s) because the two cores were already busy. On an idle
+#: machine with w workers the break-even is about 15 s / (0.45 s x (1 - 1/w)): 68 dates with
+#: 2 workers, 38 with 8. Rounded to 60: every path within the shipped timeline (24 months)
+#: runs serially unless ``--workers`` or ``--scheduler`` asks for Dask.
+PATH_DASK_MIN_POINTS = 60
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,6 +80,7 @@ class PathResult:
         dates: the solved dates, in order.
         country: one row per date × region.
         trade: one row per date × importer × exporter (CAN/MEX/USA pairs), summed over sectors.
+        scheduler: which scheduler solved the dates, and why (``"serial: ..."``, ``"local:2"``).
     """
 
     scenario: str
@@ -62,6 +88,7 @@ class PathResult:
     dates: tuple[dt.date, ...]
     country: pd.DataFrame
     trade: pd.DataFrame
+    scheduler: str = "serial"
 
 
 def month_dates(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -89,13 +116,57 @@ def _template() -> Scenario:
     return load_scenario("tariffs-2025")
 
 
+def path_scenarios(
+    template: Scenario, dates: list[dt.date], reference: dt.date = DEFAULT_REFERENCE
+) -> list[Scenario]:
+    """``template`` with its tariffs read on each date, against the timeline on ``reference``."""
+    compare = CompareTo(tariffs="timeline", date=reference)
+    return [
+        template.model_copy(update={"tariffs": TariffDate(date=d), "compare_to": compare})
+        for d in dates
+    ]
+
+
+def _point(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One date of the path: (country rows, trade rows by CAN/MEX/USA partner pair)."""
+    result = run_scenario(scenario)
+    d = scenario.tariffs.date
+    c = result.country
+    cols = [col for col in PATH_COUNTRY_COLUMNS if col in c.columns]
+    frame = c[["region", *cols]].copy()
+    frame.insert(0, "date", d)
+    t = result.trade
+    mask = (t["importer"] != t["exporter"]) & (t["importer"].isin(_NA) | t["exporter"].isin(_NA))
+    pairs = (
+        t[mask].groupby(["importer", "exporter"], as_index=False)[["value_base", "value_new"]].sum()
+    )
+    pairs["change_pct"] = 100.0 * (pairs["value_new"] / pairs["value_base"] - 1.0)
+    pairs.insert(0, "date", d)
+    return frame, pairs
+
+
+def _solve_dates(
+    _shared: None, scenarios: list[Scenario]
+) -> list[tuple[pd.DataFrame, pd.DataFrame] | ItemError]:
+    """Batch function of :func:`~tariffsim.scale.executor.run_batches`: each date's point."""
+    out: list[tuple[pd.DataFrame, pd.DataFrame] | ItemError] = []
+    for scenario in scenarios:
+        try:
+            out.append(_point(scenario))
+        except TariffsimError as exc:
+            out.append(ItemError.of(exc))
+    return out
+
+
 def monthly_path(
     start: dt.date,
     end: dt.date,
     *,
     template: Scenario | None = None,
     reference: dt.date = DEFAULT_REFERENCE,
-    solve: Callable[[Scenario], ModelResult] = run_scenario,
+    client: Any | None = None,
+    scheduler: str = "serial",
+    on_progress: Callable[[int], None] | None = None,
 ) -> PathResult:
     """Solve ``template`` (default: the shipped ``tariffs-2025``) at each date of the path.
 
@@ -104,34 +175,33 @@ def monthly_path(
         template: the scenario whose tariff date is moved (its measures changes and trade-cost
             shocks, baseline, model and deficits are kept).
         reference: the shipped timeline's date the path is compared with.
-        solve: the solver of one point (tests; a Dask map could be passed the same way).
+        client: a ``distributed.Client`` to solve the dates on (one date per task); ``None``
+            solves them in this process.
+        scheduler: the label of the scheduler (and why it was chosen), kept in the result.
+        on_progress: called with the number of dates just solved.
+
+    Raises:
+        ScenarioError: a bad range, or a date whose solve failed twice (each named).
     """
     base = template if template is not None else _template()
-    compare = CompareTo(tariffs="timeline", date=reference)
     dates = month_dates(start, end)
-    country_rows, trade_rows = [], []
-    for d in dates:
-        scenario = base.model_copy(update={"tariffs": TariffDate(date=d), "compare_to": compare})
-        result = solve(scenario)
-        c = result.country
-        cols = [col for col in PATH_COUNTRY_COLUMNS if col in c.columns]
-        frame = c[["region", *cols]].copy()
-        frame.insert(0, "date", d)
-        country_rows.append(frame)
-        t = result.trade
-        mask = (t["importer"] != t["exporter"]) & (
-            t["importer"].isin(_NA) | t["exporter"].isin(_NA)
-        )
-        pairs = t[mask].groupby(["importer", "exporter"], as_index=False)[
-            ["value_base", "value_new"]
-        ].sum()
-        pairs["change_pct"] = 100.0 * (pairs["value_new"] / pairs["value_base"] - 1.0)
-        pairs.insert(0, "date", d)
-        trade_rows.append(pairs)
+    outcome = run_batches(
+        _solve_dates,
+        None,
+        path_scenarios(base, dates, reference),
+        batch_size=1,
+        client=client,
+        on_progress=on_progress,
+    )
+    if outcome.failures:
+        failed = "; ".join(f"{dates[f.index]}: {f.errors[-1]}" for f in outcome.failures)
+        raise ScenarioError(f"path: {len(outcome.failures)} date(s) failed to solve: {failed}")
+    points = [p for p in outcome.results if p is not None]
     return PathResult(
         scenario=base.name,
         reference=reference,
         dates=tuple(dates),
-        country=pd.concat(country_rows, ignore_index=True),
-        trade=pd.concat(trade_rows, ignore_index=True),
+        country=pd.concat([c for c, _ in points], ignore_index=True),
+        trade=pd.concat([t for _, t in points], ignore_index=True),
+        scheduler=scheduler,
     )
