@@ -7,7 +7,7 @@ Plotly figures are written with the library inlined and use no map tiles or geo 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ from tariffsim.models.result import ModelResult
 from tariffsim.report.tables import country_summary, na_trade_by_sector
 
 __all__ = [
+    "add_etr_lines",
     "etr_figure",
     "na_trade_figure",
     "save_figure",
@@ -95,21 +96,32 @@ def etr_figure(
     ``labels`` names columns that are not a partner code (e.g. another importer's series)."""
     names = {"CAN": "on Canada", "MEX": "on Mexico", "ALL": "all partners"} | dict(labels or {})
     fig = go.Figure()
-    for col in series.columns:
-        fig.add_scatter(
-            x=series.index,
-            y=100.0 * series[col],
-            mode="lines",
-            line_shape="hv",
-            name=names.get(str(col), f"on {col}"),
-            hovertemplate="%{x|%Y-%m-%d}: %{y:.2f}%<extra></extra>",
-        )
+    add_etr_lines(fig, series, [names.get(str(col), f"on {col}") for col in series.columns])
     fig.update_layout(
         title=title or "U.S. effective tariff rate, import-weighted (pre-substitution)",
         yaxis_title="percent",
         template="plotly_white",
     )
     return fig
+
+
+def add_etr_lines(
+    fig: go.Figure, series: pd.DataFrame, names: Sequence[str], dash: str | None = None
+) -> None:
+    """Add one step line in percent per column of ``series`` (fractions, daily index) to
+    ``fig``, named by ``names`` in column order; ``dash`` (e.g. ``"dash"``) sets the line style.
+
+    Rates change on a date and hold until the next, hence the ``hv`` steps."""
+    for col, name in zip(series.columns, names, strict=True):
+        fig.add_scatter(
+            x=series.index,
+            y=100.0 * series[col],
+            mode="lines",
+            line_shape="hv",
+            line={"dash": dash} if dash else None,
+            name=name,
+            hovertemplate="%{x|%Y-%m-%d}: %{y:.2f}%<extra></extra>",
+        )
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:

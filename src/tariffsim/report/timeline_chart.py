@@ -12,6 +12,7 @@ from collections.abc import Mapping
 import pandas as pd
 import plotly.graph_objects as go
 
+from tariffsim.report.figures import add_etr_lines
 from tariffsim.report.figures import etr_figure as report_etr_figure
 
 __all__ = ["EVENT_SYMBOLS", "etr_with_events"]
@@ -40,16 +41,8 @@ def etr_with_events(
         etr, title="Effective tariff rates, import-weighted (pre-substitution)", labels=labels
     )
     if others is not None:
-        for col in others.columns:
-            fig.add_scatter(
-                x=others.index,
-                y=100.0 * others[col],
-                mode="lines",
-                line_shape="hv",
-                line={"dash": "dash"},
-                name=(labels or {}).get(str(col), str(col)),
-                hovertemplate="%{x|%Y-%m-%d}: %{y:.2f}%<extra></extra>",
-            )
+        names = [(labels or {}).get(str(col), str(col)) for col in others.columns]
+        add_etr_lines(fig, others, names, dash="dash")
     start, end = pd.Timestamp(etr.index.min()), pd.Timestamp(etr.index.max())
     dates = pd.to_datetime(events["date"])
     shown = events[(dates >= start) & (dates <= end)]
