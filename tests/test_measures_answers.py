@@ -1,7 +1,11 @@
 """The countries' answers: Canada's surtaxes (with the 2025 remission order) and its China
 surtaxes, China's counter-tariffs on the U.S. and Canada, Mexico's 2026 tariffs on non-FTA
 origins. Each rate is checked by hand arithmetic inside and outside its schedule; Canada's
-rate on the U.S. is compared with the Bank of Canada's (MPR January 2026, Table 1)."""
+rate on the U.S. is compared with the Bank of Canada's (MPR January 2026, Table 1).
+
+MFN rates and import weights come from ``na2024``, the baseline the product uses for its rates;
+the remission shares are derived from the ``wiod2011`` use table, so their derivation is checked
+there."""
 
 from __future__ import annotations
 
@@ -22,6 +26,13 @@ D = dt.date
 
 @pytest.fixture(scope="module")
 def base() -> Baseline:
+    """The product's default baseline (MFN rates and import weights)."""
+    return load_baseline("na2024")
+
+
+@pytest.fixture(scope="module")
+def wiod() -> Baseline:
+    """The baseline whose 2011 use table the remission shares are derived from."""
     return load_baseline("wiod2011")
 
 
@@ -81,12 +92,12 @@ def test_remission_shares_match_their_script() -> None:
     assert out.strip().startswith(block.strip())
 
 
-def test_remission_share_is_intermediate_use_by_eligible_sectors(base: Baseline) -> None:
-    """One cell by hand: Canada's METALS use by c1-c16, c31, c33 over its total use."""
-    n, k = base.region_index("CAN"), base.sector_index("METALS")
-    users = [base.sector_index(s) for s in (*base.sectors[:16], "HEALTH", "PUBLIC")]
-    inter = base.intermediate[n]
-    share = inter[k, users].sum() / (inter[k].sum() + base.final[n, k])
+def test_remission_share_is_intermediate_use_by_eligible_sectors(wiod: Baseline) -> None:
+    """One cell by hand: Canada's METALS use by c1-c16, c31, c33 over its total use (2011)."""
+    n, k = wiod.region_index("CAN"), wiod.sector_index("METALS")
+    users = [wiod.sector_index(s) for s in (*wiod.sectors[:16], "HEALTH", "PUBLIC")]
+    inter = wiod.intermediate[n]
+    share = inter[k, users].sum() / (inter[k].sum() + wiod.final[n, k])
     assert Timeline.default().shares["can_remission_inputs"].lookup("USA", "METALS") == (
         pytest.approx(share, abs=1e-4)
     )
@@ -101,9 +112,11 @@ BOC = {D(2025, 7, 15): 2.6, D(2025, 10, 15): 1.0, D(2026, 1, 15): 1.2}
 def test_canada_rate_on_us_near_bank_of_canada(
     tl: Timeline, base: Baseline, day: dt.date, boc: float
 ) -> None:
-    """Within 1 point. The rest: our 2011 weights (vehicles weigh more) and the ESTIMATE 0.5
-    exempt share of the auto surtax; the Bank's rise from 1.0 to 1.2 matches the cut of GM's
-    and Stellantis's remission quotas (2025-10-23), which we do not model."""
+    """Within 1 point (na2024 weights: 3.01, 1.49, 1.49). The rest: our weights keep the 2011
+    sector mix of Canada's imports from the U.S. (na2024 targets their total, not their mix, so
+    vehicles weigh more than in 2025) and the ESTIMATE 0.5 exempt share of the auto surtax;
+    the Bank's rise from 1.0 to 1.2 matches the cut of GM's and Stellantis's remission quotas
+    (2025-10-23), which we do not model."""
     ours = 100 * etr_on(tl, day, base, importer="CAN")["USA"]
     assert abs(ours - boc) < 1.0, (day, ours, boc)
 

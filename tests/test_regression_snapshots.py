@@ -24,14 +24,14 @@ import pytest
 #: GE welfare change (% of real income) of the three North American countries, by shipped
 #: scenario, each with the scenario's own model settings (regression snapshot).
 SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
-    "canada-mexico-closer-ties": {"USA": -0.0005, "CAN": 0.0627, "MEX": 0.0633},
-    "canada-retaliation-restored": {"USA": -0.0098, "CAN": 0.0778, "MEX": -0.0016},
-    "ieepa-struck-down": {"USA": 0.0126, "CAN": 0.2004, "MEX": 0.0590},
-    "mexico-asia-tariffs": {"USA": -0.0056, "CAN": -0.0838, "MEX": 0.1400},
-    "mexico-pause-ends": {"USA": 0.0023, "CAN": 0.0007, "MEX": -0.0527},
+    "canada-mexico-closer-ties": {"USA": -0.0005, "CAN": 0.0626, "MEX": 0.0632},
+    "canada-retaliation-restored": {"USA": -0.0099, "CAN": 0.0774, "MEX": -0.0017},
+    "ieepa-struck-down": {"USA": 0.0156, "CAN": 0.1942, "MEX": 0.0364},
+    "mexico-asia-tariffs": {"USA": -0.0054, "CAN": -0.0837, "MEX": 0.1411},
+    "mexico-pause-ends": {"USA": 0.0024, "CAN": 0.0007, "MEX": -0.0531},
     "seed-sector-list": {"USA": 0.0571, "CAN": -0.5529, "MEX": -2.7556},
-    "status-quo": {"USA": -0.0196, "CAN": -0.3146, "MEX": -0.1645},
-    "tariffs-2025": {"USA": -0.0310, "CAN": -0.2987, "MEX": -0.3028},
+    "status-quo": {"USA": -0.0276, "CAN": -0.3049, "MEX": -0.1319},
+    "tariffs-2025": {"USA": -0.0389, "CAN": -0.2890, "MEX": -0.2703},
     "usmca-extension": {"USA": 0.0436, "CAN": -0.2474, "MEX": -0.1313},
     "usmca-renegotiation": {"USA": -0.0541, "CAN": -0.3681, "MEX": -0.4344},
     "usmca-review-fails": {"USA": 0.0393, "CAN": -0.4471, "MEX": -1.4690},
@@ -40,17 +40,17 @@ SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
 #: The same on the wiod2011 baseline (README shows both side by side), for the scenarios the
 #: README's comparison text quotes.
 WIOD2011_WELFARE_PCT: dict[str, dict[str, float]] = {
-    "canada-mexico-closer-ties": {"USA": -0.0006, "CAN": 0.0687, "MEX": 0.0828},
-    "status-quo": {"USA": -0.0394, "CAN": -0.2442, "MEX": -0.1425},
+    "canada-mexico-closer-ties": {"USA": -0.0006, "CAN": 0.0686, "MEX": 0.0828},
+    "status-quo": {"USA": -0.0459, "CAN": -0.2300, "MEX": -0.1143},
 }
 #: Tolerance on a welfare snapshot, percentage points (the values are rounded to 1e-4).
 WELFARE_TOL_PP = 6e-5
 
 #: Import-weighted U.S. effective tariff rate (%) on 2025-10-01, as README states it.
 ETR_DATE = dt.date(2025, 10, 1)
-ETR_PCT: dict[str, float] = {"CAN": 6.65, "MEX": 5.65, "ALL": 17.21}
+ETR_PCT: dict[str, float] = {"CAN": 6.65, "MEX": 5.65, "ALL": 17.90}
 #: The same with the wiod2011 baseline's 2011 import weights (README, side by side).
-WIOD2011_ETR_PCT: dict[str, float] = {"CAN": 6.65, "MEX": 5.65, "ALL": 17.90}
+WIOD2011_ETR_PCT: dict[str, float] = {"CAN": 6.65, "MEX": 5.65, "ALL": 18.62}
 #: Tolerance on an ETR snapshot, percentage points (the values are rounded to 0.01).
 ETR_TOL_PP = 0.006
 
