@@ -328,20 +328,6 @@ class ProductEngine:
             claim=claim, mfn=mfn, measure_ids=ids, contributions=contrib,
         )  # fmt: skip
 
-    def sector_rates(
-        self, partner: str, date: dt.date | str, weights: Weights = "month"
-    ) -> dict[str, float]:
-        """Import-weighted mean rate of the lines of each WIOD sector that has imports."""
-        r = self.rates(partner, date, weights)
-        rate, val = r.rate, r.value
-        out: dict[str, float] = {}
-        for s in GOODS_SECTORS:
-            sel = self.sector == s
-            tot = float(val[sel].sum())
-            if tot > 0:
-                out[s] = float((rate[sel] * val[sel]).sum() / tot)
-        return out
-
     def sector_added(
         self, partner: str, date: dt.date | str, weights: Weights = "month"
     ) -> dict[str, float]:
