@@ -6,16 +6,22 @@ straightforward computation written out again, on the shipped data.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from importlib import resources
 
 import numpy as np
 import pyarrow.parquet as pq
+import pytest
 
 from tariffsim.data.products import load_products
 from tariffsim.measures import Timeline
 from tariffsim.measures.schema import _id_lines
 from tariffsim.measures.timeline import shipped_files
+from tariffsim.models import ge
+from tariffsim.scale import Problem, montecarlo, run_montecarlo, synthetic_baseline, theta_prior
+from tariffsim.scale.montecarlo import SLOPE_DRAWS_PER_SECTOR
+from tariffsim.scale.problem import solve_point, with_slopes
 
 
 def test_cell_index_is_every_measure_naming_the_cell_in_file_order() -> None:
@@ -69,3 +75,66 @@ def test_one_pass_id_lines_match_a_search_per_id() -> None:
             assert at[m["id"]] == first, (name, m["id"])
             found += 1
     assert found == len(Timeline.default())
+
+
+# ---------------------------------------------------------------- Monte Carlo first-order starts
+
+
+def _mc_problem() -> Problem:
+    base = synthetic_baseline(5, 4, seed=7)
+    tau = np.array(base.tariff, copy=True)
+    tau[0, 1:, :] += 0.25  # region 0 raises every import tariff by 25 points
+    tau[1, 0, :] += 0.10  # and region 1 answers on region 0
+    return Problem(baseline=base, tariff_new=tau)
+
+
+def test_slopes_are_the_derivative_of_the_solution() -> None:
+    problem = with_slopes(solve_point(_mc_problem())[1])
+    slopes, point = problem.slopes, problem.warm_start
+    assert slopes is not None and point is not None
+    theta = point.theta * np.array([1.2, 0.9, 1.05, 0.8])  # a draw 5-20% off the point
+    exact = ge.solve(problem.baseline, problem.tariff_new, theta=theta, tol=1e-13)
+    moved = slopes.start(point, theta)
+    for field in ("w_hat", "p_hat", "expenditure_new"):
+        a, b, c = (np.asarray(getattr(r, field)) for r in (moved, point, exact))
+        # first order: the moved start is far closer to the draw's solution than the point
+        assert np.max(np.abs(a - c)) < 0.2 * np.max(np.abs(b - c)), field
+    # the slope of ln w-hat by a central difference of tight solves (independent of SLOPE_STEP)
+    j, h = 2, 1e-4
+    up, down = (point.theta.copy() for _ in range(2))
+    up[j] *= 1 + h
+    down[j] *= 1 - h
+    w_up, w_down = (
+        np.log(ge.solve(problem.baseline, problem.tariff_new, theta=t, tol=1e-13).w_hat)
+        for t in (up, down)
+    )
+    central = (w_up - w_down) / (up[j] - down[j])
+    np.testing.assert_allclose(slopes.log_w[:, j], central, rtol=1e-2, atol=1e-7)
+
+
+def test_a_far_draw_starts_from_the_point() -> None:
+    problem = with_slopes(solve_point(_mc_problem())[1])
+    assert problem.slopes is not None and problem.warm_start is not None
+    far = problem.warm_start.theta * 1e4
+    assert problem.slopes.start(problem.warm_start, far) is problem.warm_start
+
+
+def test_draws_with_first_order_starts_equal_tight_solves(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    problem = _mc_problem()
+    prior = theta_prior(problem.baseline)
+    n = SLOPE_DRAWS_PER_SECTOR * problem.baseline.n_sectors  # enough draws for the slopes
+    fast = run_montecarlo(problem, prior, n, seed=4, batch_size=10)
+    assert fast.n_ok == n
+    # the reference: every draw solved to 1e-13 from the point itself (no slopes)
+    monkeypatch.setattr(montecarlo, "SLOPE_DRAWS_PER_SECTOR", 10**9)
+    tight_problem = dataclasses.replace(problem, solver_options={"tol": 1e-13})
+    tight = run_montecarlo(tight_problem, prior, n, seed=4, batch_size=10)
+    assert tight.n_ok >= n - 5  # a few draws cannot reach 1e-13 (rounding): compared on the rest
+    for name, ref in tight.values.items():
+        got = fast.values[name]
+        solved = np.isfinite(ref)
+        scale = np.maximum(1.0, np.nanmax(np.abs(ref), axis=(0, 1)))
+        gap = np.abs(got - ref) / scale
+        assert np.max(gap[solved]) <= 1e-8, name

@@ -6,7 +6,9 @@ function the executor maps over batches of θ vectors; it reduces each solve to 
 columns of the tidy frames (:func:`frame_values`) so results travel back small. A draw of a
 problem compared with its own baseline (no ``tariff_reference``) on numpy starts from the point
 solution (:func:`solve_point`) and takes its numbers from the result's arrays
-(:func:`result_values`) without building DataFrames.
+(:func:`result_values`) without building DataFrames. A Monte Carlo of many draws also measures
+how the point solution moves with θ (:func:`with_slopes`) and starts each draw from the point
+moved along those slopes: a first-order start, one wage iteration in ten fewer.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from tariffsim.data.baseline import Baseline
+from tariffsim.errors import SolverConvergenceError
 from tariffsim.models.result import ModelResult
 from tariffsim.scale.executor import ItemError
 
@@ -32,12 +35,14 @@ __all__ = [
     "BACKENDS",
     "KEY_COLUMNS",
     "Problem",
+    "ThetaSlopes",
     "frame_values",
     "result_values",
     "solve_batch_outputs",
     "solve_draw",
     "solve_one",
     "solve_point",
+    "with_slopes",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -77,6 +82,8 @@ class Problem:
         warm_start: the point solution, whose counterfactual wages, prices and expenditure
             start each draw's solve (numpy backend; set by :func:`solve_point`). Same answers
             to the solver's tolerance, fewer iterations.
+        slopes: how the point solution moves with θ (set by :func:`with_slopes`); a draw
+            then starts from the point moved to its θ (:meth:`ThetaSlopes.start`).
     """
 
     baseline: Baseline
@@ -88,6 +95,7 @@ class Problem:
     solver_options: Mapping[str, Any] = field(default_factory=dict)
     frames: tuple[str, ...] = tuple(KEY_COLUMNS)
     warm_start: GEResult | None = None
+    slopes: ThetaSlopes | None = None
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.frames if f not in KEY_COLUMNS]
@@ -167,6 +175,74 @@ def solve_point(problem: Problem) -> tuple[ModelResult, Problem]:
     return point.to_model_result(), dataclasses.replace(problem, warm_start=point)
 
 
+@dataclass(frozen=True, eq=False)
+class ThetaSlopes:
+    """First-order change of the point solution with θ, by finite differences.
+
+    Attributes:
+        theta: [j] the point θ.
+        log_w: [n, j] ∂ ln ŵ_n / ∂θ^j.
+        log_p: [n, k, j] ∂ ln P̂_n^k / ∂θ^j.
+        expenditure: [n, k, j] ∂X'_n^k / ∂θ^j.
+    """
+
+    theta: FloatArray
+    log_w: FloatArray
+    log_p: FloatArray
+    expenditure: FloatArray
+
+    def start(self, point: GEResult, theta: FloatArray) -> GEResult:
+        """``point`` with the wages, prices and expenditure the solver starts from moved to
+        ``theta`` to first order (the fields :func:`tariffsim.models.ge.solve` reads from
+        ``start``; the others stay the point's). A draw so far out that the step would make
+        an expenditure negative starts from ``point`` itself."""
+        d = theta - self.theta
+        x = point.expenditure_new + self.expenditure @ d
+        if not (np.all(np.isfinite(x)) and np.all(x >= 0.0)):
+            return point
+        return dataclasses.replace(
+            point,
+            w_hat=np.exp(np.log(point.w_hat) + self.log_w @ d),
+            p_hat=np.exp(np.log(point.p_hat) + self.log_p @ d),
+            expenditure_new=x,
+        )
+
+
+#: Relative step of θ^j in the finite differences of :func:`with_slopes`. The slopes only
+#: place a draw's first iterate (the solve converges to its own tolerance from anywhere
+#: nearby), so a step far above the solver's tolerance and far below θ's spread does.
+SLOPE_STEP = 1e-3
+
+
+def with_slopes(problem: Problem) -> Problem:
+    """``problem`` with :class:`ThetaSlopes` of its point solution (one solve per sector,
+    warm-started from the point: θ^j raised by :data:`SLOPE_STEP` relative).
+
+    Needs the warm start of :func:`solve_point`; otherwise, or if a step's solve fails (the
+    slopes only speed the draws up), ``problem`` comes back unchanged.
+    """
+    point = problem.warm_start
+    if point is None or not _draws_from_arrays(problem):
+        return problem
+    theta = np.asarray(point.theta, dtype=np.float64)
+    log_w, log_p, x = [], [], []
+    for j in range(theta.size):
+        step = theta.copy()
+        step[j] *= 1.0 + SLOPE_STEP
+        try:
+            moved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, step, point)
+        except SolverConvergenceError:
+            return problem
+        h = step[j] - theta[j]
+        log_w.append((np.log(moved.w_hat) - np.log(point.w_hat)) / h)
+        log_p.append((np.log(moved.p_hat) - np.log(point.p_hat)) / h)
+        x.append((moved.expenditure_new - point.expenditure_new) / h)
+    slopes = ThetaSlopes(
+        theta, np.stack(log_w, axis=-1), np.stack(log_p, axis=-1), np.stack(x, axis=-1)
+    )
+    return dataclasses.replace(problem, slopes=slopes)
+
+
 def solve_one(problem: Problem, theta: FloatArray | None = None) -> ModelResult:
     """Solve ``problem`` with θ (``None`` = the baseline's point estimates) on numpy."""
     new = _ge_solve(problem, problem.tariff_new, problem.trade_cost_hat, theta)
@@ -222,13 +298,22 @@ def value_columns(frame: pd.DataFrame, name: str) -> list[str]:
 def solve_draw(problem: Problem, theta: FloatArray) -> dict[str, FloatArray]:
     """One draw on numpy: the :func:`frame_values` of the solve at ``theta``.
 
-    Warm-started from ``problem.warm_start`` and read from the result's arrays where the
-    problem allows (see the module doc); otherwise through :func:`solve_one` and the frames.
+    Warm-started from ``problem.warm_start`` (moved along ``problem.slopes`` when set) and
+    read from the result's arrays where the problem allows (see the module doc); otherwise
+    through :func:`solve_one` and the frames.
     """
     if _draws_from_arrays(problem):
-        solved = _ge_result(
-            problem, problem.tariff_new, problem.trade_cost_hat, theta, problem.warm_start
+        point = problem.warm_start
+        start = (
+            point if problem.slopes is None or point is None else problem.slopes.start(point, theta)
         )
+        try:
+            solved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, theta, start)
+        except SolverConvergenceError:
+            if start is point:
+                raise
+            # the first-order start is only a guess: a draw it fails starts from the point
+            solved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, theta, point)
         return result_values(solved, problem.frames)
     return frame_values(solve_one(problem, theta), problem.frames)
 
