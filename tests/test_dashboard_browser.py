@@ -315,3 +315,41 @@ def test_montecarlo_run_shows_its_bands(page: Any, base_url: str, store_path: Pa
     stored = bands.set_index(["variable", "region"])["median"]
     for variable, region, median in shown:
         assert float(median) == pytest.approx(stored[(variable, region)], abs=6e-5)
+
+
+def test_timeline_path_chart_has_a_point_per_month(page: Any, base_url: str) -> None:
+    """The GE path chart: every series has a marker at each solved month, with the library's
+    numbers; a month out of range is reported at its field and draws nothing."""
+    from tariffsim.report import PATH_PANELS
+    from tariffsim.scenarios.path import monthly_path
+
+    page.goto(base_url + "/")
+    page.fill("#path-from", "2024-12")
+    page.click("#path-run")
+    page.wait_for_function(
+        "() => document.querySelector('#path-from-error').innerText.includes('allowed')"
+    )
+    assert page.locator("#path-graph .scatterlayer .trace").count() == 0
+
+    page.fill("#path-from", "2025-09")
+    page.fill("#path-to", "2025-11")
+    page.click("#path-run")
+    page.wait_for_selector("#path-graph .scatterlayer .trace .point")
+    assert page.locator("#path-from-error").inner_text() == ""
+    n_traces = 3 * 4 + 6  # CAN/MEX/USA x (welfare, real wage, real GDP, revenue) + 6 flows
+    assert page.locator("#path-graph .scatterlayer .trace").count() == n_traces
+    assert page.locator("#path-graph .scatterlayer .trace .point").count() == n_traces * 3
+    titles = page.locator("#path-graph .annotation-text").all_text_contents()
+    assert titles == [t for _, t in PATH_PANELS]
+    shown = page.evaluate(
+        "() => document.querySelector('#path-graph .js-plotly-plot')._fullData"
+        ".map(t => [t.name, t.xaxis, Array.from(t.y)])"  # decoded arrays (data may be binary)
+    )
+    want = monthly_path(dt.date(2025, 9, 1), dt.date(2025, 11, 1)).country.set_index(
+        ["region", "date"]
+    )
+    welfare = {name: y for name, axis, y in shown if axis == "x"}
+    assert set(welfare) == {"CAN", "MEX", "USA"}
+    for region, values in welfare.items():
+        expected = [want.loc[(region, dt.date(2025, m, 1)), "welfare_pct"] for m in (9, 10, 11)]
+        assert values == pytest.approx(expected, rel=1e-9, abs=1e-12)

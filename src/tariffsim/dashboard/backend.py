@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import tempfile
 import threading
 import zipfile
@@ -35,10 +36,13 @@ if TYPE_CHECKING:  # the methods import tariffsim.scenarios when they are called
     import plotly.graph_objects as go
 
     from tariffsim.scenarios import Scenario
+    from tariffsim.scenarios.path import PathResult
 
 __all__ = [
     "ETR_END",
     "ETR_START",
+    "PATH_FIRST",
+    "PATH_LAST",
     "Backend",
     "FormError",
     "FormState",
@@ -56,6 +60,12 @@ ETR_LABELS: dict[str, str] = {
     "CAN>USA": "Canada on the U.S.", "CAN>CHN": "Canada on China",
     "MEX>USA": "Mexico on the U.S.", "MEX>CHN": "Mexico on China",
 }  # fmt: skip
+
+#: Months the timeline page's GE path may span (the shipped record's 2025-2026 months; the
+#: path is compared with the record on 2025-01-01): at most 24 solves, each kept once solved.
+PATH_FIRST = dt.date(2025, 1, 1)
+PATH_LAST = dt.date(2026, 12, 1)
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 #: Keys a ``POST /api/run`` body may have.
 _REQUEST_KEYS = frozenset({"scenario", "toml", "model"})
@@ -145,6 +155,10 @@ class Backend:
         self._etr: pd.DataFrame | None = None
         self._neighbour_etr: pd.DataFrame | None = None
         self._default_regions: list[str] | None = None
+        # the GE path's solved months (tariffs-2025 vs 2025-01-01), kept for the server's life;
+        # its own lock, so a first path solve never holds up the other pages
+        self._path_lock = threading.Lock()
+        self._path_points: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]] = {}
 
     # ------------------------------------------------------------------ shared objects
     @property
@@ -215,6 +229,47 @@ class Backend:
         return etr_with_events(
             self.etr_frame(), self.timeline().events(), self.neighbour_etr_frame(), ETR_LABELS
         )
+
+    def path_months(self, start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
+        """The first days of the months typed as ``YYYY-MM`` (untrusted text), checked to lie
+        in [:data:`PATH_FIRST`, :data:`PATH_LAST`] in order; :class:`FormError` names the field
+        (``path-from``, ``path-to``) and the allowed values otherwise."""
+        allowed = f"allowed: YYYY-MM from {PATH_FIRST:%Y-%m} to {PATH_LAST:%Y-%m}"
+        errors: dict[str, str] = {}
+        months: list[dt.date] = []
+        for fid, text in (("path-from", start), ("path-to", end)):
+            value = (text or "").strip()
+            match = _MONTH.fullmatch(value)
+            day = None
+            if match is not None and 1 <= int(match[2]) <= 12:
+                day = dt.date(int(match[1]), int(match[2]), 1)
+            if day is None or not PATH_FIRST <= day <= PATH_LAST:
+                errors[fid] = f"{value[:16]!r} is not a month in range; {allowed}"
+            else:
+                months.append(day)
+        if not errors and months[1] < months[0]:
+            errors["path-to"] = f"{months[1]:%Y-%m} is before {months[0]:%Y-%m}; {allowed}"
+        if errors:
+            raise FormError(errors)
+        return months[0], months[1]
+
+    def path(self, start: dt.date, end: dt.date) -> PathResult:
+        """The GE path of the shipped ``tariffs-2025`` against 2025-01-01 over the months from
+        ``start`` to ``end`` (validated by :meth:`path_months`). Each month is solved once per
+        server (about half a second each) and kept: a later request over solved months solves
+        nothing. Serial, under the path's lock, so concurrent first requests solve once."""
+        from tariffsim.scenarios.path import monthly_path
+
+        if not PATH_FIRST <= start <= end <= PATH_LAST:  # callers pass path_months' answer
+            raise ScenarioError(f"path: {start} to {end} is outside {PATH_FIRST} to {PATH_LAST}")
+        with self._path_lock:
+            return monthly_path(start, end, cache=self._path_points)
+
+    def path_figure(self, start: dt.date, end: dt.date) -> go.Figure:
+        """The path's chart (:func:`tariffsim.report.path_figure`) over the months given."""
+        from tariffsim.report import path_figure
+
+        return path_figure(self.path(start, end))
 
     def rate_table(self, date: dt.date, importer: str, exporter: str) -> pd.DataFrame:
         """Effective rate (%) of every native sector for one importer and exporter on a date."""

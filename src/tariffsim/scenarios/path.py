@@ -23,7 +23,7 @@ decides with :func:`tariffsim.scale.serial_reason` and says which scheduler ran 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "DEFAULT_REFERENCE",
     "PATH_COUNTRY_COLUMNS",
     "PATH_DASK_MIN_POINTS",
+    "PathPoints",
     "PathResult",
     "month_dates",
     "monthly_path",
@@ -68,6 +69,10 @@ _NA = ("CAN", "MEX", "USA")
 #: 2 workers, 38 with 8. Rounded to 60: every path within the shipped timeline (24 months)
 #: runs serially unless ``--workers`` or ``--scheduler`` asks for Dask.
 PATH_DASK_MIN_POINTS = 60
+
+
+#: Solved dates of one template and reference: date -> (country rows, trade rows).
+PathPoints = MutableMapping[dt.date, tuple[pd.DataFrame, pd.DataFrame]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -167,6 +172,7 @@ def monthly_path(
     client: Any | None = None,
     scheduler: str = "serial",
     on_progress: Callable[[int], None] | None = None,
+    cache: PathPoints | None = None,
 ) -> PathResult:
     """Solve ``template`` (default: the shipped ``tariffs-2025``) at each date of the path.
 
@@ -179,24 +185,32 @@ def monthly_path(
             solves them in this process.
         scheduler: the label of the scheduler (and why it was chosen), kept in the result.
         on_progress: called with the number of dates just solved.
+        cache: solved dates of this same template and reference (e.g. the dashboard's, one
+            per server): dates found there are not solved again, solved ones are added. The
+            caller keeps one cache per (template, reference); the dates are its only key.
 
     Raises:
         ScenarioError: a bad range, or a date whose solve failed twice (each named).
     """
     base = template if template is not None else _template()
     dates = month_dates(start, end)
+    known: PathPoints = cache if cache is not None else {}
+    todo = [d for d in dates if d not in known]
     outcome = run_batches(
         _solve_dates,
         None,
-        path_scenarios(base, dates, reference),
+        path_scenarios(base, todo, reference),
         batch_size=1,
         client=client,
         on_progress=on_progress,
     )
     if outcome.failures:
-        failed = "; ".join(f"{dates[f.index]}: {f.errors[-1]}" for f in outcome.failures)
+        failed = "; ".join(f"{todo[f.index]}: {f.errors[-1]}" for f in outcome.failures)
         raise ScenarioError(f"path: {len(outcome.failures)} date(s) failed to solve: {failed}")
-    points = [p for p in outcome.results if p is not None]
+    for d, point in zip(todo, outcome.results, strict=True):
+        if point is not None:
+            known[d] = point
+    points = [known[d] for d in dates]
     return PathResult(
         scenario=base.name,
         reference=reference,

@@ -5,7 +5,9 @@ import-weighted effective tariff rate of the U.S. on Canada, on Mexico and overa
 Canada and Mexico on the U.S. and on China (``etr_series``), the measures' start and end dates
 (``Timeline.events``), the effective rate of every sector for a picked importer and exporter
 on a picked date (``Timeline.rates_on`` on the native, unaggregated baseline, so each row is a
-cell the timeline can ``explain``), and the ``explain`` audit trail of the row the user clicks.
+cell the timeline can ``explain``), the ``explain`` audit trail of the row the user clicks,
+and the GE path: the equilibrium at each month's tariffs against 2025-01-01
+(``Backend.path_figure``), solved when asked for and kept once solved.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, dcc, html
 
-from tariffsim.dashboard.backend import Backend
+from tariffsim.dashboard.backend import PATH_FIRST, PATH_LAST, Backend, FormError
 from tariffsim.dashboard.components import DataTable, field, parse_date
 from tariffsim.errors import TariffsimError
 from tariffsim.measures.codes import NATIVE_REGIONS
@@ -23,6 +25,8 @@ from tariffsim.measures.codes import NATIVE_REGIONS
 __all__ = ["layout", "register"]
 
 DEFAULT_DATE = "2025-10-01"
+#: The GE path's default months (first and last, YYYY-MM).
+PATH_DEFAULT = ("2025-01", "2026-06")
 
 
 def layout(backend: Backend) -> list[Any]:
@@ -129,6 +133,43 @@ def layout(backend: Backend) -> list[Any]:
             ],
             className="ts-card",
         ),
+        html.Div(
+            [
+                html.H3("GE path: the equilibrium at each month's tariffs"),
+                html.P(
+                    "The shipped tariffs-2025 scenario solved with the tariffs of the first day "
+                    "of each month, against the record on 2025-01-01: welfare, real wage and "
+                    "real GDP by country, goods trade among Canada, Mexico and the U.S., tariff "
+                    "revenue. Each point is a long-run equilibrium, not a dynamic adjustment. "
+                    f"Months from {PATH_FIRST:%Y-%m} to {PATH_LAST:%Y-%m}; a month not solved "
+                    "before takes about half a second, solved months are kept.",
+                    className="ts-note",
+                ),
+                html.Div(
+                    [
+                        field(
+                            "From (YYYY-MM)",
+                            dcc.Input(
+                                id="path-from", type="text", value=PATH_DEFAULT[0], maxLength=7
+                            ),
+                            "path-from-error",
+                        ),
+                        field(
+                            "To (YYYY-MM)",
+                            dcc.Input(
+                                id="path-to", type="text", value=PATH_DEFAULT[1], maxLength=7
+                            ),
+                            "path-to-error",
+                        ),
+                        html.Button("Solve the path", id="path-run", n_clicks=0),
+                    ],
+                    className="ts-row",
+                ),
+                html.Div(id="path-error", className="ts-error"),
+                dcc.Loading(dcc.Graph(id="path-graph"), type="circle"),
+            ],
+            className="ts-card",
+        ),
     ]
 
 
@@ -222,6 +263,26 @@ def register(app: dash.Dash, backend: Backend) -> None:
             return backend.hts_text(str(code), exporter, day), ""
         except TariffsimError as exc:
             return "", str(exc)
+
+    @app.callback(
+        Output("path-graph", "figure"),
+        Output("path-from-error", "children"),
+        Output("path-to-error", "children"),
+        Output("path-error", "children"),
+        Input("path-run", "n_clicks"),
+        State("path-from", "value"),
+        State("path-to", "value"),
+        prevent_initial_call=True,
+    )
+    def _path(_clicks: int, start: str | None, end: str | None) -> tuple[Any, ...]:
+        try:
+            first, last = backend.path_months(start, end)
+            return backend.path_figure(first, last), "", "", ""
+        except FormError as exc:
+            f = exc.fields
+            return dash.no_update, f.get("path-from", ""), f.get("path-to", ""), ""
+        except TariffsimError as exc:
+            return dash.no_update, "", "", str(exc)
 
     @app.callback(
         Output("rates-date", "value"),
