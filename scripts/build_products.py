@@ -237,6 +237,8 @@ def build_lists(raw: Path, lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
         full,
         "Softwood lumber AD/CVD orders on Canada (A-122-857, C-122-858): 4407.1x, 4409.10",
     )
+    for name, mask, note in _annex_lists(raw, u):
+        add(name, mask, full, note)
     carve = pd.read_csv(raw / "resources_fentanyl_carveout_products.csv", dtype=str)
     for cat, name, note in (
         ("energy_ca", "ieepa_energy_can", "Canadian energy at 10% (EO 14193 as amended; "
@@ -251,6 +253,52 @@ def build_lists(raw: Path, lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
         "tracker s122_exempt_products.csv)")  # fmt: skip
     lists = pd.concat(out, ignore_index=True)
     return lists, notes
+
+
+#: Annexes of the Section 232 metals proclamation of 2026-04-02 (in effect 2026-04-06): list
+#: name and scope note by the tracker's ``annex`` code.
+ANNEXES = {
+    "1a": ("s232_annex_1a", "Annex I-A of Proclamation 11021 (Section 232 metals, 2026-04-02): "
+           "steel, aluminium and copper articles and close derivatives, 50% on full value from "
+           "2026-04-06; the chapter-72 steel articles are not rows of the tracker's annex file "
+           "(see s232_metals_base)"),
+    "1b": ("s232_annex_1b", "Annex I-B of Proclamation 11021: downstream derivatives, 25% on "
+           "full value from 2026-04-06"),
+    "2": ("s232_annex_2", "Annex II of Proclamation 11021: derivatives taken out of the "
+          "Section 232 metals tariffs from 2026-04-06"),
+    "3": ("s232_annex_3", "Annex III of Proclamation 11021: 15% floor including MFN on full "
+          "value from 2026-04-06 to 2027-12-31"),
+}  # fmt: skip
+
+
+#: Chapters whose bare 4-digit headings the annex file may list. Its other 15 bare headings
+#: (8407, 8427, 8429, 8430, 8471, 8501, 8502, 8601, 8605, 8701-8705, 8709) are left out: an
+#: audit of the file (github.com/SAIL-Engineering/tariff-rate-tracker, commit 1ca75506ca92,
+#: docs/analysis/discrepancy_routing_2026-05-11.md) found them residue of a parser bug, outside
+#: the chapters the body of Proclamation 11021 names (72, 73, 74, 76). Their longer rows stay.
+ANNEX_BARE_HEADING_CHAPTERS = ("72", "73", "74", "76")
+
+
+def _annex_lists(raw: Path, universe: np.ndarray) -> list[tuple[str, np.ndarray, str]]:
+    """The four annex lists of 2026-04-06, each line in the annex of its longest listed prefix.
+
+    The tracker's rows are HTS prefixes of 4 to 10 digits, less the bare headings outside
+    :data:`ANNEX_BARE_HEADING_CHAPTERS`; some sit inside a shorter prefix of another annex
+    (e.g. 7325.10.00.10 in I-A inside 7325.10 in I-B), where the longer, more specific one
+    decides, so the four lists are disjoint.
+    """
+    annex = pd.read_csv(raw / "resources_s232_annex_products.csv", dtype=str)
+    four = annex["hts_prefix"].str.len() == 4
+    annex = annex[~four | annex["hts_prefix"].str[:2].isin(ANNEX_BARE_HEADING_CHAPTERS)]
+    unknown = sorted(set(annex["annex"]) - set(ANNEXES))
+    if unknown:
+        raise SystemExit(f"resources_s232_annex_products.csv: unknown annex {unknown}")
+    by_len = annex.assign(n=annex["hts_prefix"].str.len()).sort_values("n", kind="stable")
+    best = np.full(len(universe), "", dtype=object)
+    for _n, group in by_len.groupby("n", sort=True):  # shorter first, longer prefixes overwrite
+        for code, rows in group.groupby("annex", sort=True):
+            best[_match(universe, rows["hts_prefix"])] = code
+    return [(name, best == code, note) for code, (name, note) in ANNEXES.items()]
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -284,8 +332,9 @@ def write_manifest(
         'USITC DataWeb (value, and value entered claiming USMCA preference)", '
         '"Bureau of Economic Analysis, 2017 benchmark input-output use table (metal content of '
         'products)", "USITC Harmonized Tariff Schedule and Chapter 99 notes", '
-        '"Proclamations 10895, 10896, 10908, 10947, 10962, 10976, 10984, 11002; EO 14193, 14194, '
-        '14231, 14232; Section 122 proclamation of 2026-02-20 (product scopes)"]',
+        '"Proclamations 10895, 10896, 10908, 10947, 10962, 10976, 10984, 11002, '
+        "11021 (Annexes I-A, I-B, II, III); EO 14193, 14194, 14231, 14232; Section 122 "
+        'proclamation of 2026-02-20 (product scopes)"]',
         f'processing = {{ repo = "{TRACKER}", commit = "{TRACKER_COMMIT}", '
         f'license = "MIT", commits_seen = [{", ".join(_toml_str(c) for c in commits)}] }}',
         "steps = [",
@@ -296,7 +345,11 @@ def write_manifest(
         "copper content = resources/metal_content_shares_bea_hs10.csv clipped to [0, 1] (0 where "
         'missing).",',
         '  "lists: HTS prefixes of each product scope expanded to the lines; content = share of '
-        'the line value that is the listed metal (1 = full value).",',
+        "the line value that is the listed metal (1 = full value); the 2026-04-06 annex lists "
+        "(resources/s232_annex_products.csv) give each line the annex of its longest listed "
+        "prefix, on full value; its bare 4-digit rows outside chapters 72-74/76 (parser residue, "
+        "SAIL-Engineering/tariff-rate-tracker docs/analysis/discrepancy_routing_2026-05-11.md) "
+        'are left out.",',
         "]",
         f"rows = {{ imports = {len(imports)}, lines = {len(lines)}, lists = {len(lists)} }}",
         "",
