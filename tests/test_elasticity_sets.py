@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scen_timeline import toy_timeline
 from scen_toy import toy_baseline
@@ -176,3 +177,32 @@ def test_uniform_set_constructed_by_hand() -> None:
     b = toy_baseline()
     np.testing.assert_array_equal(es.theta_for(b), 2.5)
     assert es.standard_errors(b) == dict.fromkeys(b.sectors, 0.1)
+
+
+def test_rank_spans_elasticity_sets_and_says_when_the_ranking_flips() -> None:
+    from tariffsim.scenarios.ranking import RankingResult, rank_two
+
+    scen = load_scenario("status-quo")
+    res = rank_two(scen, draws=2, cv=0.0, sets=("cp2015", "sw2014"))
+    assert res.sets == ("cp2015", "sw2014")
+    t = res.table.set_index(["elasticities", "deficits", "measure"])
+    assert len(t) == 8
+    for name in res.sets:
+        point = run_scenario(with_elasticities(scen, name)).country.set_index("region")
+        row = t.loc[(name, "fixed", "pct")]
+        assert row["a_point"] == pytest.approx(point.loc["CAN", "welfare_pct"])
+        assert row["b_point"] == pytest.approx(point.loc["MEX", "welfare_pct"])
+    assert "cp2015, fixed deficits, pct" in res.summary()
+    # Canada loses more under both sets: the verdict names the sets it holds across
+    assert "every elasticity set (cp2015, sw2014)" in res.verdict()
+    # a hand-made result whose leader changes with the set: the verdict says so
+    rows = [
+        {"elasticities": s, "deficits": "fixed", "measure": "pct", "leader_point": lead,
+         "a_point": 1.0, "b_point": 2.0, "flip_share": 0.0}
+        for s, lead in (("cp2015", "MEX"), ("blpn2023", "CAN"))
+    ]  # fmt: skip
+    flipped = RankingResult(
+        "x", "CAN", "MEX", 1, 0.25, 1, pd.DataFrame(rows), ("cp2015", "blpn2023")
+    )
+    assert flipped.verdict().startswith("The ranking depends on the elasticity set")
+    assert "blpn2023, fixed deficits, pct: CAN" in flipped.verdict()

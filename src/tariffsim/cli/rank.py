@@ -28,16 +28,26 @@ def rank(
     cv: Annotated[
         float | None, typer.Option("--cv", help="Assumed coefficient of variation of θ.")
     ] = None,
+    sets: Annotated[
+        str | None,
+        typer.Option(
+            "--sets",
+            help="Comma-separated elasticity sets to rank under (e.g. cp2015,sw2014,blpn2023; "
+            "default: the scenario's own).",
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Canada vs Mexico welfare (% and USD) across θ draws and deficit rules; ranking flips."""
+    """Canada vs Mexico welfare (% and USD) across θ draws, deficit rules and elasticity sets;
+    ranking flips."""
     from tariffsim.scenarios import load_scenario
     from tariffsim.scenarios.ranking import rank_two
 
     if draws < 1:
         raise fail(f"--draws {draws} must be at least 1", code=2)
     with errors_to_exit(ValueError):
-        result = rank_two(load_scenario(scenario), draws=draws, seed=seed, cv=cv)
+        names = tuple(x.strip() for x in sets.split(",") if x.strip()) if sets else None
+        result = rank_two(load_scenario(scenario), draws=draws, seed=seed, cv=cv, sets=names)
     if as_json:
         emit_json(ranking_payload(result))
         return
@@ -55,6 +65,7 @@ def ranking_payload(result: "RankingResult") -> dict[str, Any]:
         "draws": result.draws,
         "seed": result.seed,
         "cv": result.cv,
+        "elasticities": list(result.sets),
         "rows": records(result.table),
         "summary": result.summary(),
         "verdict": result.verdict(),
@@ -65,7 +76,8 @@ def print_ranking(result: "RankingResult", note: str = "") -> None:
     """The ranking's heading (draws, cv, seed), its summary lines and its verdict."""
     _out.print(
         f"{result.scenario}: {result.a} vs {result.b} over {result.draws} θ draws (cv "
-        f"{result.cv:g}, seed {result.seed}) per deficit rule{note}",
+        f"{result.cv:g}, seed {result.seed}) per deficit rule, elasticities "
+        f"{', '.join(result.sets) or 'as in the scenario'}{note}",
         highlight=False,
         markup=False,
     )

@@ -14,6 +14,7 @@ the solver rejects are counted, not dropped silently.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +26,7 @@ from tariffsim.scenarios.runner import (
     prepare,
     run_scenario,
     with_deficits,
+    with_elasticities,
 )
 from tariffsim.scenarios.schema import Scenario
 
@@ -41,11 +43,13 @@ class RankingResult:
         scenario: scenario name.
         a, b: the two regions compared.
         draws: θ draws per rule; ``cv``: the assumed coefficient of variation; ``seed``.
-        table: columns ``deficits``, ``measure``, ``a_point``, ``b_point``, ``a_p05``,
+        table: columns ``elasticities`` (the θ set), ``deficits``, ``measure``, ``a_point``,
+            ``b_point``, ``a_p05``,
             ``a_p50``, ``a_p95``, ``b_p05``, ``b_p50``, ``b_p95``, ``gap_p05``, ``gap_p50``,
             ``gap_p95`` (gap = b − a), ``leader_point`` (the region ahead at the point
             estimate), ``share_b_ahead`` (share of draws with b ahead), ``flip_share`` (share
             of draws whose leader differs from the point estimate's), ``failed``.
+        sets: the elasticity sets ranked over, in order (empty in results built by hand).
     """
 
     scenario: str
@@ -55,6 +59,12 @@ class RankingResult:
     cv: float
     seed: int
     table: pd.DataFrame
+    sets: tuple[str, ...] = ()
+
+    def _case(self, rec: Mapping[Hashable, object]) -> str:
+        """``[set, ]rule deficits, measure`` — the set is named when several were ranked."""
+        head = f"{rec['elasticities']}, " if len(self.sets) > 1 and "elasticities" in rec else ""
+        return f"{head}{rec['deficits']} deficits, {rec['measure']}"
 
     def summary(self) -> str:
         """One sentence per rule and measure: who is ahead, the band of the gap, the flips."""
@@ -64,7 +74,7 @@ class RankingResult:
                                              "gap_p95", "flip_share", "failed")}  # fmt: skip
             unit = "percentage points" if rec["measure"] == "pct" else "baseline units (USD m)"
             lines.append(
-                f"{rec['deficits']} deficits, {rec['measure']}: {rec['leader_point']} ahead at "
+                f"{self._case(rec)}: {rec['leader_point']} ahead at "
                 f"the point estimate ({self.a} {v['a_point']:+.3f}, {self.b} "
                 f"{v['b_point']:+.3f}); gap {self.b} − {self.a} {v['gap_p50']:+.3f} "
                 f"[{v['gap_p05']:+.3f}, {v['gap_p95']:+.3f}] {unit} (median, 5–95%); the "
@@ -84,24 +94,24 @@ class RankingResult:
         elif (signs < 0).all():
             verb = "loses less"
         flips = t["flip_share"].to_numpy(dtype=float)
+        several = len(self.sets) > 1
         if len(leaders) > 1:
-            cases = "; ".join(
-                f"{r['deficits']} deficits, {r['measure']}: {r['leader_point']}"
-                for r in t.to_dict("records")
-            )
-            return f"The ranking depends on the deficit rule or the measure ({cases})."
+            cases = "; ".join(f"{self._case(r)}: {r['leader_point']}" for r in t.to_dict("records"))
+            what = "elasticity set, " if several else ""
+            return f"The ranking depends on the {what}deficit rule or the measure ({cases})."
         leader = leaders[0]
         other = self.b if leader == self.a else self.a
+        every = f"elasticity set ({', '.join(self.sets)}) and " if several else ""
         head = (
-            f"{leader} {verb} than {other} at the point estimate under every deficit rule, in "
-            "percent and in dollars"
+            f"{leader} {verb} than {other} at the point estimate under every {every}deficit "
+            "rule, in percent and in dollars"
         )
         if np.nanmax(flips, initial=0.0) == 0.0:
             return f"{head}, and in every θ draw: the ranking does not flip."
         worst = t.iloc[int(np.nanargmax(flips))]
         return (
             f"{head}; the ranking flips in up to {100 * float(worst['flip_share']):.1f}% of "
-            f"θ draws ({worst['deficits']} deficits, {worst['measure']})."
+            f"θ draws ({self._case(dict(worst))})."
         )
 
 
@@ -114,16 +124,42 @@ def rank_two(
     seed: int = 1,
     cv: float | None = None,
     rules: tuple[str, ...] = ("fixed", "balanced"),
+    sets: tuple[str, ...] | None = None,
 ) -> RankingResult:
-    """Rank ``a`` and ``b`` by welfare (percent and dollars) across θ draws and deficit rules."""
+    """Rank ``a`` and ``b`` by welfare (percent and dollars) across θ draws, deficit rules and
+    elasticity sets.
+
+    ``sets`` (default: the scenario's own set) ranks the scenario under each named θ set in
+    turn (:func:`~tariffsim.scenarios.runner.with_elasticities`); each set's draws come from its
+    own prior (:func:`tariffsim.scale.draws.set_prior`, same ``seed``), so the rows say whether
+    the ranking flips across sets as well as across draws and rules.
+    """
+    chosen = tuple(dict.fromkeys(sets)) if sets else (scenario.elasticities,)
+    rows: list[dict[str, object]] = []
+    spread = 0.0
+    for name in chosen:
+        scen_set = with_elasticities(scenario, name)
+        spread = _rank_set(scen_set, a, b, draws, seed, cv, rules, rows)
+    return RankingResult(scenario.name, a, b, draws, spread, seed, pd.DataFrame(rows), chosen)
+
+
+def _rank_set(
+    scenario: Scenario,
+    a: str,
+    b: str,
+    draws: int,
+    seed: int,
+    cv: float | None,
+    rules: tuple[str, ...],
+    rows: list[dict[str, object]],
+) -> float:
+    """Append the rows of one elasticity set to ``rows``; returns the prior's cv."""
     from tariffsim.scale.draws import draw_thetas, set_prior
 
     # θ means: the scenario's elasticity set mapped to its baseline (with its overrides)
     baseline = dataclasses.replace(load_scenario_baseline(scenario), theta=prepare(scenario).theta)
     prior = set_prior(baseline, scenario.elasticities, cv=cv)
-    spread = prior.cv
     thetas = draw_thetas(prior, draws, seed)
-    rows = []
     for rule in rules:
         scen = with_deficits(scenario, rule)
         point = _columns(run_scenario(scen).country)
@@ -148,6 +184,7 @@ def rank_two(
             point_b_ahead = pb > pa
             rows.append(
                 {
+                    "elasticities": scenario.elasticities,
                     "deficits": rule,
                     "measure": m,
                     "a_point": pa,
@@ -161,7 +198,7 @@ def rank_two(
                     "failed": failed,
                 }
             )  # fmt: skip
-    return RankingResult(scenario.name, a, b, draws, spread, seed, pd.DataFrame(rows))
+    return float(prior.cv)
 
 
 def _columns(country: pd.DataFrame) -> dict[str, dict[str, float]]:
