@@ -355,10 +355,10 @@ def write_manifest(
         "",
         "[products.totals_usd_bn]",
     ]
-    for (month, partner), row in totals.iterrows():
+    for month, partner, value, claimed in totals.reset_index().itertuples(index=False):
         text.append(
-            f'"{month}.{partner}" = {{ value = {row["value"] / 1e9:.3f}, '
-            f"usmca_claimed = {row['usmca_value'] / 1e9:.3f} }}"
+            f'"{month}.{partner}" = {{ value = {value / 1e9:.3f}, '
+            f"usmca_claimed = {claimed / 1e9:.3f} }}"
         )
     text += ["", "[products.lists]"]
     counts = lists.groupby("list").size()
