@@ -117,18 +117,23 @@ def _ranking(rows: list[tuple[str, str, float, float, str, float]]) -> RankingRe
 
 def test_verdict_says_who_is_ahead_and_where_the_ranking_flips() -> None:
     steady = _ranking([("fixed", "pct", -0.3, -0.1, "MEX", 0.0),
-                       ("balanced", "usd", -7.0, -4.0, "MEX", 0.0)])  # fmt: skip
+                       ("balanced", "pct", -0.4, -0.2, "MEX", 0.0)])  # fmt: skip
     assert steady.verdict() == (
-        "MEX loses less than CAN at the point estimate under every deficit rule, in percent and "
-        "in dollars, and in every θ draw: the ranking does not flip."
+        "In percent, MEX loses less than CAN at the point estimate under every deficit rule and "
+        "the ranking flips in no θ draw."
     )
     flips = _ranking([("fixed", "pct", 0.3, 0.1, "CAN", 0.1),
-                      ("balanced", "usd", 7.0, 4.0, "CAN", 0.25)])  # fmt: skip
-    assert flips.verdict().startswith("CAN gains more than MEX")
-    assert flips.verdict().endswith("flips in up to 25.0% of θ draws (balanced deficits, usd).")
+                      ("fixed", "usd", 7.0, 4.0, "CAN", 0.25),
+                      ("balanced", "usd", 7.0, 4.5, "CAN", 0.05)])  # fmt: skip
+    assert flips.verdict() == (
+        "In percent, CAN gains more than MEX at the point estimate under every deficit rule and "
+        "the ranking flips in up to 10.0% of θ draws. In dollars, CAN gains more than MEX at "
+        "the point estimate under every deficit rule and the ranking flips in up to 25.0% of θ "
+        "draws."
+    )
     split = _ranking([("fixed", "pct", -0.3, 0.1, "MEX", 0.0),
-                      ("balanced", "pct", 0.2, 0.1, "CAN", 0.0)])  # fmt: skip
+                      ("balanced", "pct", 0.2, 0.1, "CAN", 0.3)])  # fmt: skip
     assert split.verdict() == (
-        "The ranking depends on the deficit rule or the measure (fixed deficits, pct: MEX; "
-        "balanced deficits, pct: CAN)."
+        "The ranking depends on the deficit rule in percent (fixed deficits, pct: MEX; balanced "
+        "deficits, pct: CAN) and flips in up to 30.0% of θ draws."
     )

@@ -84,35 +84,40 @@ class RankingResult:
         return "\n".join(lines)
 
     def verdict(self) -> str:
-        """One sentence: who fares better, and whether (and where) the ranking flips."""
-        t = self.table
-        leaders = sorted(set(t["leader_point"]))
-        signs = np.sign(t[["a_point", "b_point"]].to_numpy(dtype=float))
-        verb = "fares better"
-        if (signs > 0).all():
-            verb = "gains more"
-        elif (signs < 0).all():
-            verb = "loses less"
-        flips = t["flip_share"].to_numpy(dtype=float)
+        """Who fares better in percent and in dollars, under which elasticity sets and deficit
+        rules, and the largest share of θ draws in which that ranking flips (one sentence per
+        measure)."""
         several = len(self.sets) > 1
-        if len(leaders) > 1:
-            cases = "; ".join(f"{self._case(r)}: {r['leader_point']}" for r in t.to_dict("records"))
-            what = "elasticity set, " if several else ""
-            return f"The ranking depends on the {what}deficit rule or the measure ({cases})."
-        leader = leaders[0]
-        other = self.b if leader == self.a else self.a
-        every = f"elasticity set ({', '.join(self.sets)}) and " if several else ""
-        head = (
-            f"{leader} {verb} than {other} at the point estimate under every {every}deficit "
-            "rule, in percent and in dollars"
-        )
-        if np.nanmax(flips, initial=0.0) == 0.0:
-            return f"{head}, and in every θ draw: the ranking does not flip."
-        worst = t.iloc[int(np.nanargmax(flips))]
-        return (
-            f"{head}; the ranking flips in up to {100 * float(worst['flip_share']):.1f}% of "
-            f"θ draws ({self._case(dict(worst))})."
-        )
+        sentences = []
+        for measure, rows in self.table.groupby("measure", sort=False):
+            label = "percent" if measure == "pct" else "dollars"
+            flip = float(np.nanmax(rows["flip_share"].to_numpy(dtype=float), initial=0.0))
+            flips = "in no θ draw" if flip == 0.0 else f"in up to {100 * flip:.1f}% of θ draws"
+            leaders = sorted(set(rows["leader_point"]))
+            if len(leaders) > 1:
+                what = "elasticity set and " if several else ""
+                cases = "; ".join(
+                    f"{self._case(r)}: {r['leader_point']}" for r in rows.to_dict("records")
+                )
+                sentences.append(
+                    f"The ranking depends on the {what}deficit rule in {label} ({cases}) and "
+                    f"flips {flips}."
+                )
+                continue
+            leader = leaders[0]
+            other = self.b if leader == self.a else self.a
+            signs = np.sign(rows[["a_point", "b_point"]].to_numpy(dtype=float))
+            verb = "fares better"
+            if (signs > 0).all():
+                verb = "gains more"
+            elif (signs < 0).all():
+                verb = "loses less"
+            every = f"elasticity set ({', '.join(self.sets)}) and " if several else ""
+            sentences.append(
+                f"In {label}, {leader} {verb} than {other} at the point estimate under every "
+                f"{every}deficit rule and the ranking flips {flips}."
+            )
+        return " ".join(sentences)
 
 
 def rank_two(
