@@ -310,7 +310,6 @@ def run_parameters(scenario: Scenario, model: str | None = None) -> dict[str, An
 
 
 _DEFICIT_RULES = ("fixed", "balanced")
-_DEFICITS_LINE = re.compile(r"^deficits[ \t]*=.*$", re.MULTILINE)
 
 
 def with_deficits(scenario: Scenario, rule: str | None) -> Scenario:
@@ -326,16 +325,7 @@ def with_deficits(scenario: Scenario, rule: str | None) -> Scenario:
         return scenario
     if rule not in _DEFICIT_RULES:
         raise ScenarioError(f"deficits {rule!r} is not known; allowed: {', '.join(_DEFICIT_RULES)}")
-    line = f'deficits = "{rule}"'
-    text = scenario.text
-    if _DEFICITS_LINE.search(text):
-        text = _DEFICITS_LINE.sub(line, text, count=1)
-    else:
-        text = f"{line}\n{text}"
-    return Scenario.from_toml_text(text, source=scenario.source)
-
-
-_ELASTICITIES_LINE = re.compile(r"^elasticities[ \t]*=.*$", re.MULTILINE)
+    return _with_top_level(scenario, "deficits", rule)
 
 
 def with_elasticities(scenario: Scenario, name: str | None) -> Scenario:
@@ -347,12 +337,17 @@ def with_elasticities(scenario: Scenario, name: str | None) -> Scenario:
     """
     if name is None or name == scenario.elasticities:
         return scenario
-    line = f'elasticities = "{name}"'
-    text = scenario.text
-    if _ELASTICITIES_LINE.search(text):
-        text = _ELASTICITIES_LINE.sub(line, text, count=1)
-    else:
-        text = f"{line}\n{text}"
+    return _with_top_level(scenario, "elasticities", name)
+
+
+def _with_top_level(scenario: Scenario, key: str, value: str) -> Scenario:
+    """``scenario`` re-read from its TOML text with the first ``key = ...`` line replaced by
+    ``key = "value"``, or that line added at the top (where a top-level key belongs)."""
+    line = f'{key} = "{value}"'
+    pattern = re.compile(rf"^{re.escape(key)}[ \t]*=.*$", re.MULTILINE)
+    text, found = pattern.subn(line, scenario.text, count=1)
+    if not found:
+        text = f"{line}\n{scenario.text}"
     return Scenario.from_toml_text(text, source=scenario.source)
 
 
