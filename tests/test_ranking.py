@@ -81,6 +81,21 @@ def test_run_prints_and_returns_rank_twos_numbers(tmp_path: Path) -> None:
     assert "over 2 θ draws" in text.output
 
 
+def test_run_ranking_spans_the_sets_asked_for(tmp_path: Path) -> None:
+    store = str(tmp_path / "runs.duckdb")
+    args = ["run", "status-quo", "--draws", "1", "--sets", "cp2015, sw2014", "--store", store]
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    ranking = json.loads(res.stdout)[0]["ranking"]
+    want = rank_two(load_scenario("status-quo"), draws=1, sets=("cp2015", "sw2014"))
+    got = pd.DataFrame(ranking["rows"])
+    assert ranking["sets"] == ["cp2015", "sw2014"] and len(got) == 8
+    pd.testing.assert_frame_equal(got[list(want.table.columns)], want.table, check_dtype=False)
+    assert ranking["verdict"] == want.verdict()
+    bad = CliRunner().invoke(app, [*args[:5], "nosuchset", "--store", store])
+    assert bad.exit_code != 0 and "nosuchset" in bad.output
+
+
 def test_run_ranks_only_ge_scenarios_that_ask(tmp_path: Path) -> None:
     store = str(tmp_path / "runs.duckdb")
     assert load_scenario("mexico-pause-ends").report.rank is None

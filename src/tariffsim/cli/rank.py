@@ -15,7 +15,7 @@ from tariffsim.cli.main import app
 if TYPE_CHECKING:
     from tariffsim.scenarios.ranking import RankingResult
 
-__all__ = ["print_ranking", "rank", "ranking_payload"]
+__all__ = ["parse_sets", "print_ranking", "rank", "ranking_payload"]
 
 _out = make_console()
 
@@ -46,12 +46,18 @@ def rank(
     if draws < 1:
         raise fail(f"--draws {draws} must be at least 1", code=2)
     with errors_to_exit(ValueError):
-        names = tuple(x.strip() for x in sets.split(",") if x.strip()) if sets else None
+        names = parse_sets(sets)
         result = rank_two(load_scenario(scenario), draws=draws, seed=seed, cv=cv, sets=names)
     if as_json:
         emit_json(ranking_payload(result))
         return
     print_ranking(result)
+
+
+def parse_sets(text: str | None) -> tuple[str, ...] | None:
+    """``--sets a,b,c`` as a tuple of names; None (the scenario's own set) when empty."""
+    names = tuple(x.strip() for x in (text or "").split(",") if x.strip())
+    return names or None
 
 
 def ranking_payload(result: "RankingResult") -> dict[str, Any]:
@@ -62,6 +68,7 @@ def ranking_payload(result: "RankingResult") -> dict[str, Any]:
         "scenario": result.scenario,
         "a": result.a,
         "b": result.b,
+        "sets": list(result.sets),
         "draws": result.draws,
         "seed": result.seed,
         "cv": result.cv,

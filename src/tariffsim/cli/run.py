@@ -214,15 +214,21 @@ def _run_many(
 
 
 #: θ draws per deficit rule of the ranking ``run`` adds for scenarios with ``[report] rank``:
-#: 2 rules x (1 + 10) solves, about 10-15 s on na7 x na19; ``tariffsim rank`` (100 draws by
-#: default) or ``--draws N`` for a finer band.
+#: 2 rules x (1 + 10) solves per elasticity set, 10-30 s on na7 x na19; ``tariffsim rank``
+#: (100 draws by default) or ``--draws N`` for a finer band.
 RUN_RANK_DRAWS = 10
 
 
 def _rankings(
-    done: "list[tuple[Scenario, StoredOutcome]]", model: str | None, draws: int, quiet: bool
+    done: "list[tuple[Scenario, StoredOutcome]]",
+    model: str | None,
+    draws: int,
+    sets: str | None,
+    quiet: bool,
 ) -> "dict[str, RankingResult]":
-    """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``."""
+    """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``
+    (under the elasticity sets named in ``sets``, default the run's own)."""
+    from tariffsim.cli.rank import parse_sets
     from tariffsim.scenarios.ranking import rank_two
 
     out: dict[str, RankingResult] = {}
@@ -235,7 +241,7 @@ def _rankings(
             assert scenario.report.rank is not None
             a, b = scenario.report.rank
             progress.add_task(f"{scenario.name}: {a} vs {b} over {draws} θ draws per rule")
-            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws)
+            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws, sets=parse_sets(sets))
     return out
 
 
@@ -275,6 +281,14 @@ def run(
             "[report] rank (e.g. canada-mexico-closer-ties, status-quo); 0 leaves it out.",
         ),
     ] = RUN_RANK_DRAWS,
+    rank_sets: Annotated[
+        str | None,
+        typer.Option(
+            "--sets",
+            help="Comma-separated elasticity sets the ranking spans (e.g. "
+            "cp2015,sw2014,blpn2023; default: the run's own set).",
+        ),
+    ] = None,
     store: StoreOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -282,8 +296,8 @@ def run(
 
     A GE scenario whose file asks for it (``[report] rank = ["CAN", "MEX"]``) also gets who
     gains (loses) more of the two, in percent and dollars, with the 5–95% band across θ draws
-    and both deficit rules and the share of draws in which the ranking flips (``tariffsim
-    rank``'s numbers, with ``--draws`` draws).
+    and both deficit rules (and the elasticity sets of ``--sets``) and the share of draws in
+    which the ranking flips (``tariffsim rank``'s numbers, with ``--draws`` draws).
     """
     _check_model(model)
     if deficits is not None and deficits not in ("fixed", "balanced"):
@@ -298,7 +312,7 @@ def run(
             deficits=deficits,
             elasticities=elasticities,
         )
-        ranked = _rankings(done, model, draws, quiet=as_json)
+        ranked = _rankings(done, model, draws, rank_sets, quiet=as_json)
     if as_json:
         from tariffsim.cli.rank import ranking_payload
 
@@ -317,7 +331,8 @@ def run(
         if scenario.name in ranked:
             print_ranking(
                 ranked[scenario.name],
-                note=f" (tariffsim run --draws {draws}; tariffsim rank for 100 draws)",
+                note=f" (tariffsim run --draws {draws}; tariffsim rank for 100 draws, --sets "
+                "for other elasticity sets)",
             )
 
 
