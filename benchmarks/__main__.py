@@ -34,10 +34,12 @@ START, END = "<!-- benchmarks:start -->", "<!-- benchmarks:end -->"
 
 @dataclass(frozen=True)
 class Target:
-    """One target of issue 15: what was measured, the limit, whether it is met."""
+    """One target: what was measured, the ratio it is judged on (measured in this run:
+    against a floor, before/after, against the Typer floor), the limit, whether it is met."""
 
     name: str
     measured: str
+    ratio: str
     limit: str
     met: bool | None
 
@@ -121,7 +123,7 @@ def main() -> None:
     from tariffsim.scale import DASK_MIN_SOLVES
 
     report = Report()
-    report.add("## tariffsim benchmarks" + (" (--quick)" if args.quick else ""))
+    report.add(f"Output of `python -m benchmarks{' --quick' if args.quick else ''}`.")
     report.add("")
     report.add(_machine())
 
@@ -133,7 +135,8 @@ def main() -> None:
         if big is not None:
             report.targets.append(
                 Target(f"{big.case} peak memory within 3x of its memory floor",
-                       f"{big.memory_ratio:.2f}x", "≤ 3x", big.memory_ratio <= 3.0)
+                       f"{big.peak_mib:.1f} MiB", f"{big.memory_ratio:.2f}x floor", "≤ 3x",
+                       big.memory_ratio <= 3.0)
             )  # fmt: skip
         return bench_solve.markdown(sizes)
 
@@ -151,7 +154,8 @@ def main() -> None:
         ref = bench_floor.time_floor_ratio("NAFTA", cp, tau, "balanced", rates, "reference")
         report.targets.append(
             Target("NAFTA balanced solve within 5x of the arithmetic floor",
-                   f"{fast.ratio:.1f}x (reference kernels {ref.ratio:.1f}x)", "≤ 5x",
+                   f"{fast.cpu_seconds:.3f} CPU s (floor {fast.floor_seconds:.4f} s)",
+                   f"{fast.ratio:.1f}x floor (reference kernels {ref.ratio:.1f}x)", "≤ 5x",
                    fast.ratio <= 5.0)
         )  # fmt: skip
         return (
@@ -171,14 +175,18 @@ def main() -> None:
     def cli() -> str:
         rows = bench_cli.bench_cli()
         floor = rows[0].cpu_seconds
-        for r in rows[1:]:
-            report.targets.append(
-                Target(f"{r.command}: CPU s < {r.target:g} (as a multiple of the Typer floor)",
-                       f"{r.cpu_seconds:.3f} s = {r.cpu_seconds / floor:.1f}x floor "
-                       f"({floor:.3f} s)",
-                       f"< {r.target:g} s, or < {r.target / bench_cli.ISSUE_FLOOR:.1f}x floor",
-                       r.met_scaled(floor))
-            )  # fmt: skip
+        for r in rows:
+            if r.target is None:
+                continue
+            allowed = r.target / bench_cli.ISSUE_FLOOR
+            report.targets += [
+                Target(f"{r.command}: CPU seconds", f"{r.cpu_seconds:.3f} s",
+                       f"{r.cpu_seconds / floor:.2f}x Typer floor", f"< {r.target:g} s", r.met),
+                Target(f"{r.command}: multiple of the Typer floor ({floor:.3f} s in this run)",
+                       f"{r.cpu_seconds:.3f} s", f"{r.cpu_seconds / floor:.2f}x Typer floor",
+                       f"< {allowed:.2f}x ({r.target:g} s / the issue's floor "
+                       f"{bench_cli.ISSUE_FLOOR} s)", r.met_scaled(floor)),
+            ]  # fmt: skip
         return bench_cli.markdown(rows)
 
     report.section("CLI start-up (fresh process each, CPU seconds)", cli)
@@ -191,8 +199,8 @@ def main() -> None:
             if target:
                 limit = float(target.split()[1])
                 report.targets.append(
-                    Target(f"HTS10 engine (issue 10): {name}", f"{sec:.3f} s", target,
-                           sec < limit)
+                    Target(f"HTS10 engine (issue 10): {name}", f"{sec:.3f} s",
+                           f"{sec / limit:.2f}x the limit", target, sec < limit)
                 )  # fmt: skip
         return bench_products.markdown(rows)
 
@@ -209,13 +217,14 @@ def main() -> None:
         gain = after.per_cpu_second / before.per_cpu_second
         report.targets.append(
             Target(f"Monte Carlo {serial} draws: solves per CPU-second ≥ 3x before issue 15",
-                   f"{gain:.1f}x ({after.per_cpu_second:.0f} vs {before.per_cpu_second:.0f})",
-                   "≥ 3x", gain >= 3.0)
+                   f"{after.per_cpu_second:.0f} vs {before.per_cpu_second:.0f} solves per CPU s",
+                   f"{gain:.2f}x before", "≥ 3x", gain >= 3.0)
         )  # fmt: skip
         even = bench_montecarlo.break_even(rows)
         report.targets.append(
             Target("Dask only when it helps: measured break-even vs DASK_MIN_SOLVES",
-                   f"{even:.0f} draws", f"DASK_MIN_SOLVES = {DASK_MIN_SOLVES}", None)
+                   f"{even:.0f} draws", f"{even / DASK_MIN_SOLVES:.2f}x DASK_MIN_SOLVES",
+                   f"DASK_MIN_SOLVES = {DASK_MIN_SOLVES} (serial below it)", None)
         )  # fmt: skip
         return bench_montecarlo.markdown(rows)
 
@@ -228,8 +237,18 @@ def main() -> None:
         "Side by side with gegravity 0.3 (one sector; same problem; answers compared)",
         lambda: bench_gegravity.markdown([bench_gegravity.compare(n) for n in gg_sizes]),
     )
-    lines = ["| target (issue 15) | measured (same run) | limit | |", "|---|---|---|---|"]
-    lines += [f"| {t.name} | {t.measured} | {t.limit} | {_word(t.met)} |" for t in report.targets]
+    lines = [
+        "| target | measured | ratio (same run) | limit | met |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {t.name} | {t.measured} | {t.ratio} | {t.limit} | {_word(t.met)} |"
+        for t in report.targets
+    ]
+    lines.append(
+        f"\nLoad average at the end: {os.getloadavg()[0]:.1f} (other jobs share the cores; "
+        "CPU seconds and same-run ratios are what the targets are judged on)."
+    )
     report.section("Targets", lambda: "\n".join(lines))
     if args.write_readme:
         _write_readme("\n".join(report.parts).strip())

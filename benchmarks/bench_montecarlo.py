@@ -69,6 +69,7 @@ class ThroughputRow:
     startup_s: float
     identical_to_serial: bool | None
     cpu_s: float
+    workers: int = 0
 
     @property
     def per_second(self) -> float:
@@ -165,11 +166,13 @@ def bench_montecarlo(
             mode = f"Dask LocalCluster ({count} process{'es' if count > 1 else ''})"
             small, small_s, small_cpu = _timed(lambda c=client: mc(serial_draws, c), client)
             rows.append(
-                ThroughputRow(mode, serial_draws, small_s, startup, _same(serial, small), small_cpu)
+                ThroughputRow(
+                    mode, serial_draws, small_s, startup, _same(serial, small), small_cpu, count
+                )
             )
             if count == max(workers) and dask_draws != serial_draws:
                 _, big_s, big_cpu = _timed(lambda c=client: mc(dask_draws, c), client)
-                rows.append(ThroughputRow(mode, dask_draws, big_s, startup, None, big_cpu))
+                rows.append(ThroughputRow(mode, dask_draws, big_s, startup, None, big_cpu, count))
     return rows
 
 
@@ -199,8 +202,8 @@ def markdown(rows: list[ThroughputRow]) -> str:
         one, two = dask[0], dask[-1]
         lines.append("")
         lines.append(
-            f"Scaling 1 → {default_workers() if len(dask) == 2 else len(dask)} workers "
-            f"({one.draws} draws, start-up excluded): {one.seconds / two.seconds:.2f}x the "
+            f"Scaling {one.workers} → {two.workers} workers ({default_workers()} usable cores; "
+            f"{one.draws} draws, start-up excluded): {one.seconds / two.seconds:.2f}x the "
             f"speed, {two.per_cpu_second / one.per_cpu_second:.2f}x the solves per CPU-second. "
             f"Break-even for a fresh LocalCluster: {break_even(rows):.0f} draws."
         )

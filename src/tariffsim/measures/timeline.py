@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -344,7 +345,7 @@ class Timeline:
         ``resources/measures`` folder (:func:`shipped_files`), merged."""
         folder = resources.files("tariffsim") / "resources" / "measures"
         return cls.from_files(
-            parse_measure_text((folder / name).read_text(encoding="utf-8"), name)
+            _parse_shipped((folder / name).read_text(encoding="utf-8"), name)
             for name in shipped_files()
         )
 
@@ -723,6 +724,14 @@ class Timeline:
 
         frame = pd.DataFrame(rows, columns=cols)
         return frame.sort_values(["date", "measure_id"], kind="stable").reset_index(drop=True)
+
+
+@lru_cache(maxsize=32)
+def _parse_shipped(text: str, name: str) -> MeasureFile:
+    """:func:`parse_measure_text` of a shipped file, once per process and text (the parsed
+    file is frozen): a ranking or a path prepares a scenario many times, and parsing the
+    TOML and validating every measure was most of each preparation's time."""
+    return parse_measure_text(text, name)
 
 
 def _reason(m: Measure, date: dt.date) -> str:
