@@ -19,11 +19,13 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from scen_bands import write_scenario
 
 from tariffsim.data import Baseline, load_baseline
 from tariffsim.measures import Timeline
+from tariffsim.scale import Problem, synthetic_baseline
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TARIFFSIM_RAW_DATA") or REPO.parent / "shared" / "data")
@@ -79,6 +81,20 @@ def base_na2024() -> Baseline:
 def scenario_file(tmp_path: Path) -> Path:
     """The one-measure steel scenario of :mod:`scen_bands` (na4 x na19), written to a file."""
     return write_scenario(tmp_path, "steel.toml")
+
+
+@pytest.fixture(scope="session")
+def mc_problem() -> Problem:
+    """A Monte Carlo problem on a synthetic 5-region, 4-sector economy (seed 7): region 0
+    raises every import tariff by 25 points and region 1 answers with 10 points on region 0.
+
+    Shared by the fast-draw tests; ``Problem`` is frozen and its solves return new problems.
+    """
+    base = synthetic_baseline(5, 4, seed=7)
+    tau = np.array(base.tariff, copy=True)
+    tau[0, 1:, :] += 0.25
+    tau[1, 0, :] += 0.10
+    return Problem(baseline=base, tariff_new=tau)
 
 
 def ci_must_not_skip(reason: str) -> bool:

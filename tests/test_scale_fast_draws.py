@@ -15,41 +15,38 @@ import numpy as np
 import pytest
 
 from tariffsim.models import ge
-from tariffsim.scale import Problem, run_montecarlo, synthetic_baseline, theta_prior
+from tariffsim.scale import Problem, run_montecarlo, theta_prior
 from tariffsim.scale.montecarlo import QUANTILES, _nanquantiles
 from tariffsim.scale.problem import frame_values, result_values, solve_point
 
 
-@pytest.fixture(scope="module")
-def problem() -> Problem:
-    base = synthetic_baseline(5, 4, seed=7)
-    tau = np.array(base.tariff, copy=True)
-    tau[0, 1:, :] += 0.25  # region 0 raises every import tariff by 25 points
-    tau[1, 0, :] += 0.10  # and region 1 answers on region 0
-    return Problem(baseline=base, tariff_new=tau)
-
-
-def test_arrays_equal_the_frames_numbers(problem: Problem) -> None:
-    res = ge.solve(problem.baseline, problem.tariff_new, theta=problem.baseline.theta * 1.3)
-    from_frames = frame_values(res.to_model_result(), problem.frames)
-    from_arrays = result_values(res, problem.frames)
+def test_arrays_equal_the_frames_numbers(mc_problem: Problem) -> None:
+    res = ge.solve(
+        mc_problem.baseline, mc_problem.tariff_new, theta=mc_problem.baseline.theta * 1.3
+    )
+    from_frames = frame_values(res.to_model_result(), mc_problem.frames)
+    from_arrays = result_values(res, mc_problem.frames)
     assert from_frames.keys() == from_arrays.keys()
     for name in from_frames:
         np.testing.assert_array_equal(from_arrays[name], from_frames[name])
 
 
-def test_point_solution_becomes_the_warm_start(problem: Problem) -> None:
-    point, warm = solve_point(problem)
-    assert problem.warm_start is None and warm.warm_start is not None
+def test_point_solution_becomes_the_warm_start(mc_problem: Problem) -> None:
+    point, warm = solve_point(mc_problem)
+    assert mc_problem.warm_start is None and warm.warm_start is not None
     np.testing.assert_array_equal(
         point.country["welfare_pct"].to_numpy(),
-        ge.solve(problem.baseline, problem.tariff_new).to_model_result().country["welfare_pct"],
+        ge.solve(mc_problem.baseline, mc_problem.tariff_new)
+        .to_model_result()
+        .country["welfare_pct"],
     )
-    cold = ge.solve(problem.baseline, problem.tariff_new, theta=problem.baseline.theta * 1.05)
+    cold = ge.solve(
+        mc_problem.baseline, mc_problem.tariff_new, theta=mc_problem.baseline.theta * 1.05
+    )
     hot = ge.solve(
-        problem.baseline,
-        problem.tariff_new,
-        theta=problem.baseline.theta * 1.05,
+        mc_problem.baseline,
+        mc_problem.tariff_new,
+        theta=mc_problem.baseline.theta * 1.05,
         start=warm.warm_start,
     )
     assert hot.iterations < cold.iterations
@@ -67,11 +64,13 @@ def test_quantiles_equal_numpys_nanquantile() -> None:
     np.testing.assert_array_equal(got, expected)
 
 
-def test_bands_equal_those_of_a_tight_solve(problem: Problem) -> None:
-    prior = theta_prior(problem.baseline)
-    fast = run_montecarlo(problem, prior, 24, seed=2, batch_size=8)
+def test_bands_equal_those_of_a_tight_solve(mc_problem: Problem) -> None:
+    prior = theta_prior(mc_problem.baseline)
+    fast = run_montecarlo(mc_problem, prior, 24, seed=2, batch_size=8)
     tight_problem = Problem(
-        baseline=problem.baseline, tariff_new=problem.tariff_new, solver_options={"tol": 1e-13}
+        baseline=mc_problem.baseline,
+        tariff_new=mc_problem.tariff_new,
+        solver_options={"tol": 1e-13},
     )
     tight = run_montecarlo(tight_problem, prior, 24, seed=2, batch_size=8)
     assert fast.n_ok == tight.n_ok == 24

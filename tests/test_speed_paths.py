@@ -19,7 +19,7 @@ from tariffsim.measures import Timeline
 from tariffsim.measures.schema import _id_lines
 from tariffsim.measures.timeline import shipped_files
 from tariffsim.models import ge
-from tariffsim.scale import Problem, montecarlo, run_montecarlo, synthetic_baseline, theta_prior
+from tariffsim.scale import Problem, montecarlo, run_montecarlo, theta_prior
 from tariffsim.scale.montecarlo import SLOPE_DRAWS_PER_SECTOR
 from tariffsim.scale.problem import solve_point, with_slopes
 
@@ -80,16 +80,8 @@ def test_one_pass_id_lines_match_a_search_per_id() -> None:
 # ---------------------------------------------------------------- Monte Carlo first-order starts
 
 
-def _mc_problem() -> Problem:
-    base = synthetic_baseline(5, 4, seed=7)
-    tau = np.array(base.tariff, copy=True)
-    tau[0, 1:, :] += 0.25  # region 0 raises every import tariff by 25 points
-    tau[1, 0, :] += 0.10  # and region 1 answers on region 0
-    return Problem(baseline=base, tariff_new=tau)
-
-
-def test_slopes_are_the_derivative_of_the_solution() -> None:
-    problem = with_slopes(solve_point(_mc_problem())[1])
+def test_slopes_are_the_derivative_of_the_solution(mc_problem: Problem) -> None:
+    problem = with_slopes(solve_point(mc_problem)[1])
     slopes, point = problem.slopes, problem.warm_start
     assert slopes is not None and point is not None
     theta = point.theta * np.array([1.2, 0.9, 1.05, 0.8])  # a draw 5-20% off the point
@@ -112,17 +104,17 @@ def test_slopes_are_the_derivative_of_the_solution() -> None:
     np.testing.assert_allclose(slopes.log_w[:, j], central, rtol=1e-2, atol=1e-7)
 
 
-def test_a_far_draw_starts_from_the_point() -> None:
-    problem = with_slopes(solve_point(_mc_problem())[1])
+def test_a_far_draw_starts_from_the_point(mc_problem: Problem) -> None:
+    problem = with_slopes(solve_point(mc_problem)[1])
     assert problem.slopes is not None and problem.warm_start is not None
     far = problem.warm_start.theta * 1e4
     assert problem.slopes.start(problem.warm_start, far) is problem.warm_start
 
 
 def test_draws_with_first_order_starts_equal_tight_solves(
-    monkeypatch: pytest.MonkeyPatch,
+    mc_problem: Problem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    problem = _mc_problem()
+    problem = mc_problem
     prior = theta_prior(problem.baseline)
     n = SLOPE_DRAWS_PER_SECTOR * problem.baseline.n_sectors  # enough draws for the slopes
     fast = run_montecarlo(problem, prior, n, seed=4, batch_size=10)
