@@ -2,9 +2,10 @@
 
 Usage: ``.venv/bin/python scripts/screenshots.py [--out docs/screenshots]``
 
-Starts the dashboard on a free loopback port over a fresh, temporary results store, runs the
-status-quo scenario (GE) from the scenario page and the same scenario with PE through the
-JSON endpoint (so the compare page has two runs), stores a Monte Carlo run of status-quo over
+Starts the dashboard on a free loopback port over a fresh, temporary results store, solves
+the GE path on the timeline page (its default months), runs the status-quo scenario (GE) from
+the scenario page and the same scenario with PE through the JSON endpoint (so the compare
+page has two runs), stores a Monte Carlo run of status-quo over
 θ (``tariffsim montecarlo``, 200 draws, seed 1, in-process) and picks it in the compare
 page's "Uncertainty bands and sweeps" section, and saves one PNG per page. Every
 non-loopback request is blocked, as in the browser tests.
@@ -81,18 +82,24 @@ def take(out: Path) -> list[Path]:
             page.wait_for_selector("#rates-table td[data-dash-column='sector']")
             page.locator("#rates-table td[data-dash-column='sector']", has_text="METALS").click()
             page.wait_for_function("document.querySelector('#explain-text').innerText.length > 40")
+            page.click("#path-run")  # the GE path over the page's default months
+            page.wait_for_selector("#path-graph .scatterlayer .trace .point")
             shot(page, "timeline.png")
 
             page.goto(url + "/scenario")
             page.wait_for_selector("#scen-measures table")
             shot(page, "scenario.png", full_page=False)
             page.click("#scen-run")
-            page.wait_for_selector("#scen-welfare-graph .main-svg .bars")
+            # a bar group can be empty (PE: no welfare for exporters), so wait for it to be
+            # in the page, not visible, as the browser tests do
+            page.wait_for_selector("#scen-country-table td[data-dash-column='welfare_pct']")
+            page.wait_for_selector("#scen-welfare-graph .main-svg .bars", state="attached")
             page.click("#scen-measures-toggle")
             shot(page, "scenario-results.png")
 
             page.goto(url + "/compare")
-            page.wait_for_selector("#cmp-graph-b .main-svg .bars")
+            page.wait_for_selector("#cmp-table-b td[data-dash-column='welfare_pct']")
+            page.wait_for_selector("#cmp-graph-b .main-svg .bars", state="attached")
             page.click("#cmp-unc")
             page.get_by_role("option", name=mc_run).click()
             page.keyboard.press("Escape")  # the picked run stays; its option list closes
