@@ -28,7 +28,8 @@ def store(tmp_path: Path) -> str:
 
 
 def test_run_stores_reuses_forces_and_switches_model(store: str) -> None:
-    first = _json(["run", "status-quo", "--store", store, "--json"])
+    # --draws 0: no ranking of [report] rank here (tests/test_ranking.py checks run's ranking)
+    first = _json(["run", "status-quo", "--draws", "0", "--store", store, "--json"])
     assert isinstance(first, list) and len(first) == 1
     run = first[0]
     assert run["scenario"] == "status-quo" and run["model"] == "ge" and not run["reused"]
@@ -36,10 +37,10 @@ def test_run_stores_reuses_forces_and_switches_model(store: str) -> None:
     assert regions[:3] == ["CAN", "MEX", "USA"]
     assert {"welfare_pct", "real_wage_pct", "tariff_revenue_new"} <= set(run["country"][0])
     assert run["top_trade_changes"] and "Canada" in run["headline"]
-    again = _json(["run", "status-quo", "--store", store, "--json"])[0]  # type: ignore[index]
+    again = _json(["run", "status-quo", "--draws", "0", "--store", store, "--json"])[0]  # type: ignore[index]
     assert again["reused"] and again["run_id"] == run["run_id"]
     assert again["country"] == run["country"]
-    forced = _json(["run", "status-quo", "--store", store, "--force", "--json"])[0]  # type: ignore[index]
+    forced = _json(["run", "status-quo", "--draws", "0", "--store", store, "--force", "--json"])[0]  # type: ignore[index]
     assert not forced["reused"] and forced["run_id"] != run["run_id"]
     pe = _json(["run", "status-quo", "--model", "pe", "--store", store, "--json"])[0]  # type: ignore[index]
     assert pe["model"] == "pe" and pe["run_id"] not in (run["run_id"], forced["run_id"])
@@ -55,8 +56,9 @@ def test_run_prints_tables(store: str) -> None:
 
 
 def test_runs_show_export_compare_report_delete(store: str, tmp_path: Path) -> None:
-    a = _json(["run", "status-quo", "--store", store, "--json"])[0]["run_id"]  # type: ignore[index]
-    b = _json(["run", "canada-mexico-closer-ties", "--store", store, "--json"])[0]["run_id"]  # type: ignore[index]
+    a = _json(["run", "status-quo", "--draws", "0", "--store", store, "--json"])[0]["run_id"]  # type: ignore[index]
+    ties = ["run", "canada-mexico-closer-ties", "--draws", "0", "--store", store, "--json"]
+    b = _json(ties)[0]["run_id"]  # type: ignore[index]
     shown = _json(["runs", "show", a[:8], "--store", store, "--json"])
     assert shown["meta"]["run_id"] == a and shown["meta"]["scenario_name"] == "status-quo"  # type: ignore[index]
     assert {"country", "sector", "trade"} <= set(shown["frames"])  # type: ignore[index]

@@ -40,7 +40,8 @@ def test_balanced_trade_moves_exports_and_imports_alike() -> None:
 
 def test_cli_deficits_option(tmp_path: Path) -> None:
     store = str(tmp_path / "r.duckdb")
-    args = ["run", "status-quo", "--deficits", "balanced", "--store", store, "--json"]
+    args = ["run", "status-quo", "--deficits", "balanced", "--draws", "0", "--store", store,
+            "--json"]  # fmt: skip
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     run_id = json.loads(res.output)[0]["run_id"]
