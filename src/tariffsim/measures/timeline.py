@@ -219,6 +219,14 @@ class _Cell:
         return self.coverage * self.metal
 
 
+def _first_error(exc: ValidationError, whole: str = "") -> str:
+    """``field <location>: <message>`` of the first error pydantic reports; ``whole`` names
+    the location of an error on the whole record (pydantic gives it an empty location)."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or whole
+    return f"field {where}: {err['msg'].removeprefix('Value error, ')}"
+
+
 class Timeline:
     """An ordered, validated set of measures with their share tables.
 
@@ -365,11 +373,7 @@ class Timeline:
         try:
             parsed = MeasureFile.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            raise MeasureError(
-                f"measures: field {'.'.join(str(p) for p in err['loc'])}: "
-                f"{err['msg'].removeprefix('Value error, ')}"
-            ) from None
+            raise MeasureError(f"measures: {_first_error(exc)}") from None
         return cls(parsed.measure, parsed.shares)
 
     def with_overrides(
@@ -409,11 +413,8 @@ class Timeline:
                 try:
                     m = Measure.model_validate(m.model_dump() | upd)
                 except ValidationError as exc:
-                    err = exc.errors()[0]
                     raise MeasureError(
-                        f"override of measure {m.id!r}: field "
-                        f"{'.'.join(str(p) for p in err['loc']) or '(measure)'}: "
-                        f"{err['msg'].removeprefix('Value error, ')}"
+                        f"override of measure {m.id!r}: {_first_error(exc, '(measure)')}"
                     ) from None
             kept.append(m)
         for extra in add:
@@ -422,11 +423,8 @@ class Timeline:
                     extra if isinstance(extra, Measure) else Measure.model_validate(dict(extra))
                 )
             except ValidationError as exc:
-                err = exc.errors()[0]
                 raise MeasureError(
-                    f"added measure {dict(extra).get('id', '?')!r}: field "
-                    f"{'.'.join(str(p) for p in err['loc'])}: "
-                    f"{err['msg'].removeprefix('Value error, ')}"
+                    f"added measure {dict(extra).get('id', '?')!r}: {_first_error(exc)}"
                 ) from None
         all_shares = dict(self._shares)
         for name, table in (shares or {}).items():
