@@ -65,8 +65,8 @@ _NA = ("CAN", "MEX", "USA")
 #: jobs running; ``monthly_path`` timed serially and on ``dask_client(workers=2)``):
 #: cluster start 7-20 s, worker warm-up about 5 s, and warm Dask slower per date than serial
 #: (24 dates: 34.8 s against 15.9 s) because the two cores were already busy. On an idle
-#: machine with w workers the break-even is about 15 s / (0.45 s x (1 - 1/w)): 68 dates with
-#: 2 workers, 38 with 8. Rounded to 60: every path within the shipped timeline (24 months)
+#: machine with w workers the break-even is about 15 s / (0.45 s x (1 - 1/w)): 67 dates with
+#: 2 workers, 38 with 8; 60 lies between. Every path within the shipped timeline (24 months)
 #: runs serially unless ``--workers`` or ``--scheduler`` asks for Dask.
 PATH_DASK_MIN_POINTS = 60
 
