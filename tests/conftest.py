@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scen_bands import write_scenario
 
 from tariffsim.data import Baseline, load_baseline
 from tariffsim.measures import Timeline
@@ -80,6 +79,9 @@ def base_na2024() -> Baseline:
 @pytest.fixture()
 def scenario_file(tmp_path: Path) -> Path:
     """The one-measure steel scenario of :mod:`scen_bands` (na4 x na19), written to a file."""
+    # imported here: tests/test_ci_skips.py runs this conftest in a folder without scen_bands
+    from scen_bands import write_scenario
+
     return write_scenario(tmp_path, "steel.toml")
 
 
