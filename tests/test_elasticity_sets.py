@@ -206,3 +206,11 @@ def test_rank_spans_elasticity_sets_and_says_when_the_ranking_flips() -> None:
     )
     assert flipped.verdict().startswith("The ranking depends on the elasticity set")
     assert "blpn2023, fixed deficits, pct: CAN" in flipped.verdict()
+
+
+def test_dashboard_run_line_states_the_set() -> None:
+    from tariffsim.dashboard.backend import Backend, RunOutcome
+
+    res = run_scenario(with_elasticities(load_scenario("mexico-pause-ends"), "blpn2023"))
+    line = Backend.describe_run(RunOutcome("r1", False, res, 0.1, "mexico-pause-ends"))
+    assert "elasticities blpn2023: Boehm, Levchenko and Pandalai-Nayar (2023)" in line

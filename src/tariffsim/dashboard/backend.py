@@ -639,7 +639,8 @@ class Backend:
 
     @staticmethod
     def describe_run(outcome: RunOutcome) -> str:
-        """One line on a run: id, model, solver diagnostics and time (or that it was reused)."""
+        """One line on a run: id, model, solver diagnostics, the elasticity set and time (or
+        that it was reused)."""
         d = outcome.result.diagnostics
         parts = [f"Run {outcome.run_id}: {outcome.scenario_name}, {outcome.result.model.upper()}"]
         if outcome.result.model == "ge":
@@ -649,6 +650,8 @@ class Backend:
                 parts.append(f"{d['iterations']} iterations")
             if "max_residual" in d:
                 parts.append(f"max residual {float(d['max_residual']):.1e}")
+        if "elasticities" in d:
+            parts.append(f"elasticities {d['elasticities']}")
         parts.append(
             "reused from the results store"
             if outcome.reused

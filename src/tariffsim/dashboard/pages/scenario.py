@@ -183,6 +183,11 @@ def _results_view(backend: Backend, run_id: str) -> list[Any]:
     result = backend.load_run(run_id)
     return [
         html.P(report.headline(result), id="scen-headline", className="ts-ok"),
+        html.P(
+            f"Elasticities: {result.diagnostics.get('elasticities', 'not stated')}",
+            id="scen-elasticities",
+            className="ts-note",
+        ),
         dcc.Graph(id="scen-welfare-graph", figure=report.welfare_figure(result)),
         html.H3("By region"),
         frame_table(report.country_summary(result), "scen-country-table", digits=3),
