@@ -105,9 +105,9 @@ def _flow(res: ModelResult, importer: str, exporter: str) -> float:
 def test_shipped_scenarios_move_the_way_their_questions_expect(model: str) -> None:
     _, sq = _solved("status-quo", model)
     assert _flow(sq, "USA", "CAN") < 0
-    # Mexico faces the lowest U.S. rate of the large partners (ETR 5.65% against 17.15% on all
+    # Mexico faces the lowest U.S. rate of the large partners (ETR 5.65% against 17.90% on all
     # imports): its sales to the U.S. fall in PE's first round, and in GE they fall less than
-    # China's (under the sw2014 default they rise 0.2%: diversion from dearer origins)
+    # China's (under the sw2014 default they rise 0.9%: diversion from dearer origins)
     if model == "pe":
         assert _flow(sq, "USA", "MEX") < 0
     else:
