@@ -27,8 +27,6 @@ from tariffsim.models.result import ModelResult
 from tariffsim.store import ResultsStore, RunMeta
 
 runner = CliRunner()
-#: An unprivileged user for the read-only test when the suite runs as root (root ignores modes).
-NOBODY = 65534
 
 
 def _toy() -> ModelResult:
