@@ -214,3 +214,22 @@ def test_dashboard_run_line_states_the_set() -> None:
     res = run_scenario(with_elasticities(load_scenario("mexico-pause-ends"), "blpn2023"))
     line = Backend.describe_run(RunOutcome("r1", False, res, 0.1, "mexico-pause-ends"))
     assert "elasticities blpn2023: Boehm, Levchenko and Pandalai-Nayar (2023)" in line
+
+
+def test_dashboard_form_chooses_the_set(tmp_path: Path) -> None:
+    """The form carries the scenario's set; a chosen set lands in the scenario text; an
+    unknown one is reported at its field (the request is untrusted)."""
+    from tariffsim.dashboard.backend import Backend, FormError
+
+    backend = Backend(tmp_path / "runs.duckdb")
+    form = backend.form_for("status-quo")
+    assert form.elasticities == "sw2014"
+    form.elasticities = "blpn2023"
+    scen = backend.scenario_from_form(form)
+    assert scen.elasticities == "blpn2023"
+    assert prepare(scen).theta[0] == 1.0
+    form.elasticities = "gtap"
+    with pytest.raises(FormError) as err:
+        backend.scenario_from_form(form)
+    assert set(err.value.fields) == {"scen-elasticities"}
+    assert "allowed: cp2015, sw2014, blpn2023, smart" in err.value.fields["scen-elasticities"]

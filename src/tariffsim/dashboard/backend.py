@@ -74,9 +74,9 @@ _REQUEST_KEYS = frozenset({"scenario", "toml", "model"})
 class FormError(ScenarioError):
     """The scenario form has bad values; ``fields`` maps form-field ids to their messages.
 
-    Field ids: ``scen-date``, ``scen-deficits``, ``m-<part>:<measure id>`` (part = on, rate,
-    start, end), ``s-<part>:<row>`` (part = importer, exporter, sectors, pct) and ``form`` for
-    a problem that belongs to no single field.
+    Field ids: ``scen-date``, ``scen-deficits``, ``scen-elasticities``, ``m-<part>:<measure
+    id>`` (part = on, rate, start, end), ``s-<part>:<row>`` (part = importer, exporter,
+    sectors, pct) and ``form`` for a problem that belongs to no single field.
     """
 
     def __init__(self, fields: dict[str, str]):
@@ -118,6 +118,8 @@ class FormState:
     base: str
     model: str = "ge"
     deficits: str = "fixed"
+    #: elasticity set; "" keeps the shipped scenario's own
+    elasticities: str = ""
     reference_date: str = ""
     description: str = ""
     measures: list[MeasureRow] = field(default_factory=list)
@@ -434,6 +436,7 @@ class Backend:
             base=name,
             model=scen.model,
             deficits=scen.deficits,
+            elasticities=scen.elasticities,
             reference_date=scen.tariffs.date.isoformat(),
             description=" ".join(p for p in (scen.question, scen.description) if p),
             measures=rows,
@@ -464,6 +467,8 @@ class Backend:
         data: dict[str, Any] = base.model_dump()
         errors: dict[str, str] = {}
         data["deficits"] = form.deficits
+        if form.elasticities:
+            data["elasticities"] = form.elasticities
         data["tariffs"] = {"date": form.reference_date.strip()}
 
         shipped = (
@@ -724,6 +729,8 @@ def _scenario_field(loc: tuple[Any, ...], rows_of_shock: list[int]) -> str:
         return "scen-date"
     if loc[:1] == ("deficits",):
         return "scen-deficits"
+    if loc[:1] == ("elasticities",):
+        return "scen-elasticities"
     if loc[:1] == ("trade_costs",) and len(loc) > 1 and isinstance(loc[1], int):
         row = rows_of_shock[loc[1]]
         name = str(loc[2]) if len(loc) > 2 else ""

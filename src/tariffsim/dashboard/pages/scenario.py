@@ -1,8 +1,8 @@
 """Page 2, scenario: pick a shipped scenario or edit it in a form, run PE or GE, see results.
 
-The form shows the scenario's reference date, model and deficits rule, every measure of the
-timeline (on/off, rate, start, end) and the trade-cost shocks. On *Run*, the form is turned
-into a scenario and validated by the same pydantic schema as scenario files
+The form shows the scenario's reference date, model, deficits rule and elasticity set, every
+measure of the timeline (on/off, rate, start, end) and the trade-cost shocks. On *Run*, the form
+is turned into a scenario and validated by the same pydantic schema as scenario files
 (:meth:`Backend.scenario_from_form`); a bad value is reported at its field and nothing runs.
 A valid scenario is solved by ``run_scenario`` and stored in the results store; the charts and
 tables are drawn from the stored :class:`~tariffsim.models.result.ModelResult`.
@@ -18,6 +18,7 @@ from dash import ALL, Input, Output, State, dcc, html
 from tariffsim import report
 from tariffsim.dashboard.backend import Backend, FormError, FormState, MeasureRow, ShockRow
 from tariffsim.dashboard.components import field, frame_table
+from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set_names
 from tariffsim.errors import TariffsimError
 
 __all__ = ["N_SHOCK_ROWS", "layout", "register"]
@@ -143,6 +144,16 @@ def layout(backend: Backend) -> list[Any]:
                     ),
                     "scen-deficits-error",
                 ),
+                field(
+                    "Elasticities",
+                    dcc.Dropdown(
+                        id="scen-elasticities",
+                        options=[*elasticity_set_names(), *PE_ONLY_SETS],
+                        clearable=False,
+                        style={"minWidth": "9rem"},
+                    ),
+                    "scen-elasticities-error",
+                ),
                 field("Reference date", dcc.Input(id="scen-date", type="text"), "scen-date-error"),
             ],
             className="ts-row",
@@ -212,6 +223,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         Output("scen-date", "value"),
         Output("scen-model", "value"),
         Output("scen-deficits", "value"),
+        Output("scen-elasticities", "value"),
         Output("scen-description", "children"),
         Output({"type": "s-importer", "index": ALL}, "value"),
         Output({"type": "s-exporter", "index": ALL}, "value"),
@@ -227,11 +239,11 @@ def register(app: dash.Dash, backend: Backend) -> None:
     def _fill(name: str | None) -> tuple[Any, ...]:
         keep = [dash.no_update] * N_SHOCK_ROWS
         if not name:
-            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, keep, keep, "")
+            return (*(dash.no_update,) * 6, keep, keep, keep, keep, keep, keep, keep, "")
         try:
             form = backend.form_for(name)
         except TariffsimError as exc:
-            return (*(dash.no_update,) * 5, keep, keep, keep, keep, keep, keep, keep, str(exc))
+            return (*(dash.no_update,) * 6, keep, keep, keep, keep, keep, keep, keep, str(exc))
         shocks = form.shocks + [ShockRow()] * (N_SHOCK_ROWS - len(form.shocks))
         shocks = shocks[:N_SHOCK_ROWS]
         return (
@@ -239,6 +251,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
             form.reference_date,
             form.model,
             form.deficits,
+            form.elasticities,
             form.description,
             [s.importer for s in shocks],
             [s.exporter for s in shocks],
@@ -256,6 +269,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         Output("scen-form-error", "children"),
         Output("scen-date-error", "children"),
         Output("scen-deficits-error", "children"),
+        Output("scen-elasticities-error", "children"),
         Output({"type": "m-err", "index": ALL}, "children"),
         Output({"type": "s-err", "index": ALL}, "children"),
         Output("runs-version", "data"),
@@ -263,6 +277,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         State("scen-pick", "value"),
         State("scen-model", "value"),
         State("scen-deficits", "value"),
+        State("scen-elasticities", "value"),
         State("scen-date", "value"),
         State({"type": "m-on", "index": ALL}, "value"),
         State({"type": "m-on", "index": ALL}, "id"),
@@ -282,6 +297,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         name: str,
         model: str,
         deficits: str,
+        elasticities: str | None,
         ref_date: str | None,
         m_on: list[list[str]],
         m_ids: list[dict[str, str]],
@@ -300,6 +316,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
             base=name,
             model=model,
             deficits=deficits,
+            elasticities=elasticities or "",
             reference_date=ref_date or "",
             measures=[
                 MeasureRow(id=mid, on=bool(on), rate=rate or "", start=start or "", end=end or "")
@@ -342,6 +359,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
                 f.get("form", ""),
                 f.get("scen-date", ""),
                 f.get("scen-deficits", ""),
+                f.get("scen-elasticities", ""),
                 m_errs,
                 s_errs,
                 dash.no_update,
@@ -349,7 +367,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
         try:
             outcome = backend.run(scen, model=model)
         except TariffsimError as exc:
-            return ("The run failed.", [], str(exc), "", "", m_errs, s_errs, dash.no_update)
+            return ("The run failed.", [], str(exc), "", "", "", m_errs, s_errs, dash.no_update)
         status = backend.describe_run(outcome)
         return (
             [
@@ -358,6 +376,7 @@ def register(app: dash.Dash, backend: Backend) -> None:
                 html.Code(outcome.run_id, id="scen-run-id"),
             ],
             _results_view(backend, outcome.run_id),
+            "",
             "",
             "",
             "",
