@@ -65,12 +65,14 @@ def test_run_prints_and_returns_rank_twos_numbers(tmp_path: Path) -> None:
     store = str(tmp_path / "runs.duckdb")
     scen = load_scenario("canada-mexico-closer-ties")
     assert scen.report.rank == ("CAN", "MEX")
-    want = rank_two(scen, draws=2)
+    assert scen.report.rank_sets == ("sw2014", "cp2015", "blpn2023")
+    want = rank_two(scen, draws=2, sets=scen.report.rank_sets)
     args = ["run", "canada-mexico-closer-ties", "--draws", "2", "--store", store]
     res = CliRunner().invoke(app, [*args, "--json"])
     assert res.exit_code == 0, res.output
     ranking = json.loads(res.stdout)[0]["ranking"]
     assert ranking["draws"] == 2 and (ranking["a"], ranking["b"]) == ("CAN", "MEX")
+    assert ranking["sets"] == ["sw2014", "cp2015", "blpn2023"]  # the file's rank_sets
     got = pd.DataFrame(ranking["rows"])
     pd.testing.assert_frame_equal(got[list(want.table.columns)], want.table, check_dtype=False)
     assert ranking["summary"] == want.summary() and ranking["verdict"] == want.verdict()
@@ -122,6 +124,9 @@ def test_report_rank_names_two_regions_of_the_baseline() -> None:
         Scenario.from_toml_text(text.replace('rank = ["CAN", "MEX"]', 'rank = ["CAN", "CAN"]'))
     with pytest.raises(ScenarioError, match=r"field report\.rank"):
         Scenario.from_toml_text(text.replace('rank = ["CAN", "MEX"]', 'rank = ["CAN"]'))
+    bad_set = text.replace('"blpn2023"]', '"nosuchset"]')
+    with pytest.raises(ScenarioError, match=r"report\.rank_sets: unknown elasticity set 'nos"):
+        prepare(Scenario.from_toml_text(bad_set))
 
 
 def _ranking(rows: list[tuple[str, str, float, float, str, float]]) -> RankingResult:

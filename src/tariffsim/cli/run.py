@@ -227,7 +227,8 @@ def _rankings(
     quiet: bool,
 ) -> "dict[str, RankingResult]":
     """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``
-    (under the elasticity sets named in ``sets``, default the run's own)."""
+    (under the elasticity sets named in ``sets``, else the file's ``[report] rank_sets``, else
+    the run's own set)."""
     from tariffsim.cli.rank import parse_sets
     from tariffsim.scenarios.ranking import rank_two
 
@@ -241,7 +242,8 @@ def _rankings(
             assert scenario.report.rank is not None
             a, b = scenario.report.rank
             progress.add_task(f"{scenario.name}: {a} vs {b} over {draws} θ draws per rule")
-            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws, sets=parse_sets(sets))
+            chosen = parse_sets(sets) or scenario.report.rank_sets
+            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws, sets=chosen)
     return out
 
 
@@ -286,7 +288,8 @@ def run(
         typer.Option(
             "--sets",
             help="Comma-separated elasticity sets the ranking spans (e.g. "
-            "cp2015,sw2014,blpn2023; default: the run's own set).",
+            "cp2015,sw2014,blpn2023; default: the scenario file's [report] rank_sets, else the "
+            "run's own set).",
         ),
     ] = None,
     store: StoreOpt = None,

@@ -141,7 +141,17 @@ def build_timeline(scenario: Scenario, shipped: Timeline | None = None) -> Timel
 
 
 def _check_rank(scenario: Scenario, baseline: Baseline) -> None:
-    """``[report] rank`` must name two regions of the scenario's baseline."""
+    """``[report] rank`` must name two regions of the scenario's baseline, and
+    ``[report] rank_sets`` θ elasticity sets of the package."""
+    from tariffsim.data.elasticity_sets import elasticity_set_names
+
+    for name in scenario.report.rank_sets or ():
+        if name not in elasticity_set_names():
+            raise _err(
+                scenario,
+                "report.rank_sets",
+                f"unknown elasticity set {name!r}; allowed: {', '.join(elasticity_set_names())}",
+            )
     pair = scenario.report.rank
     if pair is None:
         return

@@ -172,9 +172,14 @@ class ReportOptions(_Strict):
     draws and deficit rules (:func:`tariffsim.scenarios.ranking.rank_two`): the seed's "who
     gains more" asked of the run itself. The codes are checked against the scenario's
     baseline by :func:`tariffsim.scenarios.prepare`.
+
+    ``rank_sets = [...]``: the elasticity sets that ranking spans (default: the scenario's own
+    set), so that the answer states whether it holds across sets; ``tariffsim run --sets``
+    overrides it. The names are checked by :func:`tariffsim.scenarios.prepare`.
     """
 
     rank: tuple[str, str] | None = None
+    rank_sets: tuple[str, ...] | None = Field(default=None, min_length=1)
 
     @field_validator("rank")
     @classmethod
