@@ -7,20 +7,16 @@ import datetime as dt
 
 import pytest
 
-from tariffsim.data import Baseline, load_baseline
+from tariffsim.data import Baseline
 from tariffsim.measures import MeasureTrace, Timeline
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
-
-
-@pytest.fixture(scope="module")
-def base() -> Baseline:
-    return load_baseline("na2024")
+def base(base_na2024: Baseline) -> Baseline:
+    """The product's baseline of conftest (MFN rates and import weights)."""
+    return base_na2024
 
 
 def _trace(

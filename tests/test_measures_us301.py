@@ -67,13 +67,9 @@ LISTS_2024 = 0.25 * (0.0630 + 0.0297 + 0.3707) + 0.075 * 0.2224
 
 
 @pytest.fixture(scope="module")
-def base() -> Baseline:
-    return load_baseline("wiod2011")
-
-
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
+def base(base_wiod2011: Baseline) -> Baseline:
+    """The 2011 baseline of conftest, whose MFN rates these cases are worked on."""
+    return base_wiod2011
 
 
 def _contribution(tl: Timeline, base: Baseline, mid: str, sector: str, day: dt.date,
