@@ -98,7 +98,7 @@ def test_shipped_measure_carries_the_table_rate(tl: Timeline) -> None:
 def test_shipped_rate_by_hand_on_2025_08_07() -> None:
     """Vietnam, Switzerland, Thailand and the rest of the listed members, over W."""
     table = load_row_table()
-    w = 3267.0 - 2621.6
+    w = 3267.4 - 2621.95
     big3 = 136.6 * 0.20 + 63.4 * 0.39 + 63.3 * 0.19
     others = (52.5 + 14.2 + 12.7 + 5.1) * 0.19 + 22.2 * 0.15 + 14.8 * 0.30 + (8.4 + 3.0) * 0.20
     others += (0.8 + 0.7) * 0.40 + 4.6 * 0.18
