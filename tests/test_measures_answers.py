@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tariffsim.data import Baseline, load_baseline
+from tariffsim.data import Baseline
 from tariffsim.measures import Timeline, etr_on
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,20 +25,15 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def base() -> Baseline:
-    """The product's default baseline (MFN rates and import weights)."""
-    return load_baseline("na2024")
+def base(base_na2024: Baseline) -> Baseline:
+    """The product's default baseline (MFN rates and import weights), conftest's copy."""
+    return base_na2024
 
 
 @pytest.fixture(scope="module")
-def wiod() -> Baseline:
+def wiod(base_wiod2011: Baseline) -> Baseline:
     """The baseline whose 2011 use table the remission shares are derived from."""
-    return load_baseline("wiod2011")
-
-
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
+    return base_wiod2011
 
 
 def _mfn(base: Baseline, n: str, i: str, s: str) -> float:

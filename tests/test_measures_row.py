@@ -56,11 +56,6 @@ steps = [{ start = 2025-08-07, rate = 0.40 }]
 """
 
 
-@pytest.fixture(scope="module")
-def tl() -> Timeline:
-    return Timeline.default()
-
-
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
