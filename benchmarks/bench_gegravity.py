@@ -140,16 +140,16 @@ def gravity_data(n_countries: int | None, seed: int = 0) -> tuple[pd.DataFrame, 
     sym = lambda p: np.triu(rng.random((n_countries, n_countries)) < p, 1)  # noqa: E731
     contig, lang, pta = sym(0.03), sym(0.1), sym(0.1)
     contig, lang, pta = contig | contig.T, lang | lang.T, pta | pta.T
-    output = rng.lognormal(12.0, 1.5, size=n_countries)
-    imp, exp = np.meshgrid(np.arange(n_countries), np.arange(n_countries), indexing="ij")
-    imp, exp = imp.ravel(), exp.ravel()
+    size = rng.lognormal(12.0, 1.5, size=n_countries)
+    grid_i, grid_e = np.meshgrid(np.arange(n_countries), np.arange(n_countries), indexing="ij")
+    imp, exp = grid_i.ravel(), grid_e.ravel()
     data = pd.DataFrame(
         {
             "exporter": [codes[e] for e in exp],
             "importer": [codes[i] for i in imp],
             "year": "2006",
-            "Y": output[exp],
-            "E": output[imp],
+            "Y": size[exp],
+            "E": size[imp],
             "pta": pta[imp, exp].astype(int),
             "contiguity": contig[imp, exp].astype(int),
             "common_language": lang[imp, exp].astype(int),
@@ -158,7 +158,7 @@ def gravity_data(n_countries: int | None, seed: int = 0) -> tuple[pd.DataFrame, 
             "constant": 1,
         }
     )
-    data["trade"] = data["Y"] * data["E"] / output.sum()
+    data["trade"] = data["Y"] * data["E"] / size.sum()
     return data, [codes[0], codes[1]]
 
 

@@ -27,6 +27,7 @@ rate), wall) is what :data:`tariffsim.scale.DASK_MIN_SOLVES` should be near.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -149,9 +150,9 @@ def bench_montecarlo(
     before_s = before_cpu = serial_s = serial_cpu = 0.0
     part = max(1, serial_draws // ROUNDS)
     for r in range(ROUNDS):
-        _, w, c = _timed(lambda r=r: before_pipeline(problem, part, 1 + r), None)
+        _, w, c = _timed(functools.partial(before_pipeline, problem, part, 1 + r), None)
         before_s, before_cpu = before_s + w, before_cpu + c
-        _, w, c = _timed(lambda r=r: run_montecarlo(problem, prior, part, seed=1 + r), None)
+        _, w, c = _timed(functools.partial(run_montecarlo, problem, prior, part, seed=1 + r), None)
         serial_s, serial_cpu = serial_s + w, serial_cpu + c
     serial_draws = part * ROUNDS
     serial = mc(serial_draws)  # the reference for the Dask runs' bands
@@ -164,14 +165,14 @@ def bench_montecarlo(
         with dask_client(workers=count) as client:
             startup = time.perf_counter() - t0
             mode = f"Dask LocalCluster ({count} process{'es' if count > 1 else ''})"
-            small, small_s, small_cpu = _timed(lambda c=client: mc(serial_draws, c), client)
+            small, small_s, small_cpu = _timed(functools.partial(mc, serial_draws, client), client)
             rows.append(
                 ThroughputRow(
                     mode, serial_draws, small_s, startup, _same(serial, small), small_cpu, count
                 )
             )
             if count == max(workers) and dask_draws != serial_draws:
-                _, big_s, big_cpu = _timed(lambda c=client: mc(dask_draws, c), client)
+                _, big_s, big_cpu = _timed(functools.partial(mc, dask_draws, client), client)
                 rows.append(ThroughputRow(mode, dask_draws, big_s, startup, None, big_cpu, count))
     return rows
 

@@ -30,6 +30,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 if not __package__:  # run as a file (python benchmarks/bench_nafta.py): make benchmarks importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import functools  # noqa: E402
 import statistics  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -96,8 +97,8 @@ def main() -> None:
     ]
     nafta: dict[str, float] = {}
     for deficits in ("balanced", "fixed"):
-        res = solve(cp, tau, deficits=deficits)  # type: ignore[arg-type]
-        t = median_seconds(lambda d=deficits: solve(cp, tau, deficits=d))  # type: ignore[misc]
+        res = solve(cp, tau, deficits=deficits)
+        t = median_seconds(functools.partial(solve, cp, tau, deficits=deficits))
         nafta[deficits] = t
         lines.append(
             f"| NAFTA 1993->2005, {deficits} deficits | 31x40 | tariffsim ge.solve | {t:.3f} | "
