@@ -36,6 +36,7 @@ __all__ = [
     "elasticity_set",
     "elasticity_set_names",
     "policy_default_set",
+    "theta_set_of",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -188,3 +189,9 @@ def elasticity_set(name: str) -> ElasticitySet:
         allowed = ", ".join([*sets, *PE_ONLY_SETS])
         raise ScenarioError(f"unknown elasticity set {name!r}; allowed: {allowed}")
     return sets[name]
+
+
+def theta_set_of(name: str) -> ElasticitySet:
+    """The θ set a run named ``name`` solves with: the set itself, or for a PE-only set (σ, not
+    θ) the set the baseline's own θ was built from (:data:`BUILT_FROM`), which PE ignores."""
+    return elasticity_set(BUILT_FROM if name in PE_ONLY_SETS else name)

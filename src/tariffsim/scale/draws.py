@@ -184,9 +184,9 @@ def set_prior(baseline: Baseline, set_name: str, *, cv: float | None = None) -> 
     (default: the set's ASSUMED ``default_cv``); a uniform set's draws are common to all
     sectors. An unknown ``set_name`` raises a ScenarioError naming the allowed sets.
     """
-    from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set
+    from tariffsim.data.elasticity_sets import theta_set_of
 
-    es = elasticity_set("cp2015" if set_name in PE_ONLY_SETS else set_name)
+    es = theta_set_of(set_name)
     return theta_prior(
         baseline,
         standard_errors=es.standard_errors(baseline),

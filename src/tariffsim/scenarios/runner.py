@@ -197,11 +197,9 @@ def _trade_cost_hat(scenario: Scenario, baseline: Baseline) -> FloatArray:
 
 def _theta(scenario: Scenario, baseline: Baseline) -> FloatArray:
     """θ of the scenario's set mapped to the baseline's sectors, then its overrides."""
-    from tariffsim.data.elasticity_sets import PE_ONLY_SETS, elasticity_set
+    from tariffsim.data.elasticity_sets import theta_set_of
 
-    # a PE-only set (σ, not θ) keeps the baseline's θ, which PE then ignores
-    name = "cp2015" if scenario.elasticities in PE_ONLY_SETS else scenario.elasticities
-    theta = elasticity_set(name).theta_for(baseline)
+    theta = theta_set_of(scenario.elasticities).theta_for(baseline)
     for code, value in scenario.theta.items():
         if code not in baseline.sectors:
             raise _err(
