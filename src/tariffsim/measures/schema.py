@@ -54,6 +54,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -387,7 +388,8 @@ _ID_LINE = re.compile(r"^\s*id\s*=\s*[\"']([^\"'\n]*)[\"']", re.M)
 
 def _id_lines(text: str) -> dict[str, int]:
     """1-based line of every measure id in the file text (its first ``id = "..."``), in one
-    scan; :func:`_line_of` per id rescanned the file once per measure, twice per load."""
+    scan (:func:`_line_of` rescans the file for one id; it remains the fallback for an id this
+    pattern cannot read, e.g. one containing a quote)."""
     out: dict[str, int] = {}
     for match in _ID_LINE.finditer(text):
         out.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
@@ -432,14 +434,14 @@ def _format_validation(file: str, text: str, data: dict[str, Any], exc: Validati
     return "; ".join(dict.fromkeys(lines))
 
 
-def _check_references(file: str, text: str, parsed: MeasureFile) -> None:
-    """Duplicate ids within one file. Share tables and stacking names may live in another file
-    of the same timeline (files are filed by imposing country), so
-    :class:`~tariffsim.measures.Timeline` checks those once the files are merged."""
+def _check_references(file: str, parsed: MeasureFile, lines: Mapping[str, int | None]) -> None:
+    """Duplicate ids within one file (``lines``: each id's line, for the message). Share tables
+    and stacking names may live in another file of the same timeline (files are filed by
+    imposing country), so :class:`~tariffsim.measures.Timeline` checks those once the files
+    are merged."""
     seen: set[str] = set()
-    lines = _id_lines(text)
     for m in parsed.measure:
-        line = lines.get(m.id) or _line_of(text, m.id)
+        line = lines[m.id]
         where = f"file {file}, measure {m.id!r}" + (f" (line {line})" if line else "")
         if m.id in seen:
             raise MeasureError(f"{where}: field id: duplicate id {m.id!r}")
@@ -456,11 +458,11 @@ def parse_measure_text(text: str, file: str = "<string>") -> MeasureFile:
         parsed = MeasureFile.model_validate(data)
     except ValidationError as exc:
         raise MeasureError(_format_validation(file, text, data, exc)) from None
-    _check_references(file, text, parsed)
-    lines = _id_lines(text)
+    scanned = _id_lines(text)
+    lines = {m.id: scanned.get(m.id) or _line_of(text, m.id) for m in parsed.measure}
+    _check_references(file, parsed, lines)
     measures = tuple(
-        m.model_copy(update={"origin": f"{file}:{lines.get(m.id) or _line_of(text, m.id) or '?'}"})
-        for m in parsed.measure
+        m.model_copy(update={"origin": f"{file}:{lines[m.id] or '?'}"}) for m in parsed.measure
     )
     return parsed.model_copy(update={"measure": measures})
 
