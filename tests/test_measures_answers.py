@@ -147,33 +147,24 @@ def test_china_on_us_schedule_by_hand(
 
 def test_china_on_canada_by_hand(tl: Timeline, base: Baseline) -> None:
     """FOOD: 100% on oil and meal plus 25% on pork from 2025-03-20; the 2026 arrangement
-    (announced) relieves meal only when a scenario switches it on."""
+    (in force 2026-03-01 to 2026-12-31, Ministry of Commerce announcement of 2026-02-27)
+    takes meal out of the 100%, and peas (100%) and fish and seafood (25%) out of AGR."""
     c100 = _share(tl, "chn_can_100_scope", "CAN", "FOOD")
     c25 = _share(tl, "chn_can_25_scope", "CAN", "FOOD")
-    assert _rate(tl, base, "CHN", "CAN", "FOOD", D(2025, 3, 19)) == pytest.approx(0.0)
-    assert _rate(tl, base, "CHN", "CAN", "FOOD", D(2025, 3, 20)) == pytest.approx(
-        1.00 * c100 + 0.25 * c25
-    )
-    assert _rate(tl, base, "CHN", "CAN", "FOOD", D(2026, 3, 2)) == pytest.approx(
-        1.00 * c100 + 0.25 * c25
-    )
-    switch_on = {"status": "in_force"}
-    on = tl.with_overrides(
-        change={
-            "chn-can-arrangement-2026": switch_on,
-            "chn-can-arrangement-2026-seafood": switch_on,
-        }
-    )
     relief = _share(tl, "chn_can_relief_100_scope", "CAN", "FOOD")
-    assert _rate(on, base, "CHN", "CAN", "FOOD", D(2026, 3, 2)) == pytest.approx(
-        1.00 * (c100 - relief) + 0.25 * c25
-    )
-    assert _rate(on, base, "CHN", "CAN", "FOOD", D(2027, 1, 1)) == pytest.approx(
-        1.00 * c100 + 0.25 * c25
-    )
-    # AGR: peas (100%) and fish and seafood (25%) are both relieved in full
-    assert _rate(tl, base, "CHN", "CAN", "AGR", D(2026, 3, 2)) > 0.0
-    assert _rate(on, base, "CHN", "CAN", "AGR", D(2026, 3, 2)) == pytest.approx(0.0)
+    full = 1.00 * c100 + 0.25 * c25
+    assert _rate(tl, base, "CHN", "CAN", "FOOD", D(2025, 3, 19)) == pytest.approx(0.0)
+    for day, expected in (
+        (D(2025, 3, 20), full),
+        (D(2026, 2, 28), full),
+        (D(2026, 3, 1), 1.00 * (c100 - relief) + 0.25 * c25),
+        (D(2026, 12, 31), 1.00 * (c100 - relief) + 0.25 * c25),
+        (D(2027, 1, 1), full),
+    ):
+        assert _rate(tl, base, "CHN", "CAN", "FOOD", day) == pytest.approx(expected), day
+    assert _rate(tl, base, "CHN", "CAN", "AGR", D(2026, 2, 28)) > 0.0
+    assert _rate(tl, base, "CHN", "CAN", "AGR", D(2026, 3, 2)) == pytest.approx(0.0)
+    assert _rate(tl, base, "CHN", "CAN", "AGR", D(2027, 1, 1)) > 0.0
 
 
 # ----------------------------------------------------------------- Mexico
