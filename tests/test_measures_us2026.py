@@ -109,11 +109,16 @@ def test_row_rate_is_the_import_weighted_mean_of_its_members(
 
 
 def test_brazil_from_2026_07_22(tl: Timeline, base_na2024: Baseline) -> None:
+    """25% × scope from 2026-07-22; Section 232 articles excluded (note 50(a)(vi))."""
     cov = tl.share("reciprocal_scope", "BRA", "TEX")
     on = _trace(tl, base_na2024, "BRA", "TEX", D(2026, 7, 22), "s301-brazil")
     assert on.contribution == pytest.approx(0.25 * cov)
     off = _trace(tl, base_na2024, "BRA", "TEX", D(2026, 7, 21), "s301-brazil")
     assert not off.in_force and off.contribution == 0.0
+    metals = _trace(tl, base_na2024, "BRA", "METALS", D(2026, 8, 1), "s301-brazil")
+    cov_m = tl.share("reciprocal_scope", "BRA", "METALS")
+    assert metals.displaced_share > 0
+    assert metals.contribution == pytest.approx(0.25 * max(cov_m - metals.displaced_share, 0.0))
 
 
 def test_nicaragua_phase_in_on_rows_share(tl: Timeline, base_na2024: Baseline) -> None:
