@@ -135,3 +135,23 @@ def test_nicaragua_phase_in_on_rows_share(tl: Timeline, base_na2024: Baseline) -
                       (D(2027, 12, 31), 0.10), (D(2028, 1, 1), 0.15)):  # fmt: skip
         t = _trace(tl, base_na2024, "ROW", "FOOD", day, "s301-nicaragua")
         assert t.contribution == pytest.approx(rate * share), day
+
+
+@pytest.mark.parametrize("mid", ["s301-forced-labor", "s301-forced-labor-floor", "s301-brazil"])
+def test_every_section_232_measure_in_force_after_july_2026_displaces_it(
+    tl: Timeline, mid: str
+) -> None:
+    """Notes 52(f) and 50(a)(vi) exclude every Section 232 article: each U.S. Section 232 measure
+    still in force on or after 2026-07-24 (any file, including ones added later) must displace
+    these duties, by either side's stacking field."""
+    m = tl[mid]
+    missing = [
+        x.id
+        for x in tl.measures
+        if x.imposed_by == "USA"
+        and x.id.startswith("s232-")
+        and (x.end is None or x.end > D(2026, 7, 24))
+        and x.id not in m.stacking.displaced_by
+        and mid not in x.stacking.displaces
+    ]
+    assert missing == []
