@@ -13,7 +13,7 @@ import typer.main
 from typer.core import TyperGroup
 from typer.testing import CliRunner
 
-from tariffsim.cli.main import app
+from tariffsim.cli.main import app, load_commands
 
 runner = CliRunner()
 
@@ -42,6 +42,7 @@ def _walk(command: Any, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     return paths
 
 
+load_commands()  # the root lists commands lazily; walk the real ones
 ROOT = typer.main.get_command(app)
 PATHS = _walk(ROOT)
 

@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tariffsim.cli.main import app
+from tariffsim.cli.main import app, load_commands
 from tariffsim.errors import IncompleteRunError, SolverConvergenceError
 from tariffsim.scale import problem as problem_module
 from tariffsim.scale.draws import MAX_CV, theta_prior
@@ -100,6 +100,7 @@ def test_cv_bound_is_the_library_bound() -> None:
             theta_prior(base, cv=bad)
     # the CLI's --cv range is the same number (read from the option: the help text wraps
     # inside a box, so "0 to 1" need not stand on one line)
+    load_commands()
     command = typer.main.get_command(app).commands["montecarlo"]  # type: ignore[attr-defined]
     option = next(p for p in command.params if p.name == "cv")
     assert (option.min, option.max) == (0.0, MAX_CV)

@@ -1,8 +1,8 @@
-"""``python -m tariffsim``: the same Typer application as the ``tariffsim`` console script."""
+"""``python -m tariffsim``: the same entry point as the ``tariffsim`` console script."""
 
 from __future__ import annotations
 
-from tariffsim.cli.main import app
+from tariffsim.cli.entry import main
 
 if __name__ == "__main__":
-    app(prog_name="tariffsim")
+    main()

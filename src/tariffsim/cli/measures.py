@@ -267,11 +267,7 @@ def _weights_note(baseline: str, importer: str = "USA") -> str:
     return (
         f"weights: {baseline} {_NAMES.get(importer, importer)} goods imports "
         "(c1-c16) by partner and sector, pre-tariff; rates incl. baseline MFN; pre-substitution"
-        + (
-            "; CAN, MEX: HTS10 lines, month's imports"
-            if importer == "USA"
-            else ""
-        )
+        + ("; CAN, MEX: HTS10 lines, month's imports" if importer == "USA" else "")
     )
 
 
