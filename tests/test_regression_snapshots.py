@@ -32,10 +32,10 @@ SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
     "seed-sector-list": {"USA": 0.0571, "CAN": -0.5529, "MEX": -2.7556},
     "status-quo": {"USA": -0.0277, "CAN": -0.3048, "MEX": -0.1317},
     "tariffs-2025": {"USA": -0.0390, "CAN": -0.2889, "MEX": -0.2701},
-    "usmca-extension": {"USA": 0.0436, "CAN": -0.2255, "MEX": -0.1301},
-    "usmca-renegotiation": {"USA": -0.0541, "CAN": -0.3678, "MEX": -0.4344},
-    "usmca-review-fails": {"USA": 0.0393, "CAN": -0.4459, "MEX": -1.4691},
-    "usmca-withdrawal": {"USA": -0.0403, "CAN": -0.4100, "MEX": -0.9306},
+    "usmca-extension": {"USA": 0.0549, "CAN": -0.2817, "MEX": -0.3389},
+    "usmca-renegotiation": {"USA": -0.0545, "CAN": -0.3641, "MEX": -0.4243},
+    "usmca-review-fails": {"USA": 0.0323, "CAN": -0.4172, "MEX": -1.3876},
+    "usmca-withdrawal": {"USA": -0.0471, "CAN": -0.3811, "MEX": -0.8558},
 }
 #: The same on the wiod2011 baseline (README shows both side by side), for the scenarios the
 #: README's comparison text quotes.
