@@ -371,21 +371,22 @@ def test_sector_cells_of_china_and_rest_of_world_by_hand(
 METAL_LISTS = {n for n, _, _ in OLD_LISTS} | {"s232_derivatives_ch73_76", *ANNEXES}
 
 
+@pytest.mark.parametrize("partner", ["CAN", "MEX"])
 @pytest.mark.parametrize("sector", ["METALS", "MACH"])
-def test_mexico_sector_rate_is_the_import_weighted_mean_of_hand_line_rates(
-    tl: Timeline, base_na2024: Baseline, tables: dict[str, object], sector: str
+def test_sector_rate_is_the_import_weighted_mean_of_hand_line_rates(
+    tl: Timeline, base_na2024: Baseline, tables: dict[str, object], sector: str, partner: str
 ) -> None:
-    """Mexico's METALS and MACH rates (HTS10 engine) before and after, over the lines on no list
-    but the metals lists: the mean of the hand rates of the lines, weighted by the month's
-    imports (what a sector ETR is); the lines on other lists (autos parts, the surcharge's
-    exemptions) are left out, and no other measure may touch the lines kept."""
+    """Canada's and Mexico's METALS and MACH rates (HTS10 engine) before and after, over the
+    lines on no list but the metals lists: the mean of the hand rates of the lines, weighted by
+    the month's imports (what a sector ETR is); the lines on other lists (autos parts, the
+    surcharge's exemptions) are left out, and no other measure may touch the lines kept."""
     lists = tables["lists"]
     assert isinstance(lists, pd.DataFrame)
     elsewhere = set(lists.loc[~lists["list"].isin(METAL_LISTS), "hts10"])
     engine = tl.product_engine(base_na2024)
     means = []
     for day in (BEFORE, AFTER):
-        r = engine.rates("MEX", day)
+        r = engine.rates(partner, day)
         keep = (r.sector == sector) & (r.value > 0) & ~np.isin(r.hts10, list(elsewhere))
         sel = np.flatnonzero(keep)
         assert len(sel) > 20
