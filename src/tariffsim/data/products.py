@@ -19,10 +19,11 @@ import numpy.typing as npt
 
 from tariffsim.errors import DataValidationError
 
-__all__ = ["ProductData", "load_products", "products_manifest"]
+__all__ = ["FILES", "ProductData", "folder", "load_products", "products_manifest"]
 
 _FOLDER = "products"
-_FILES = ("imports", "lines", "lists")
+#: The product tables, each shipped as ``<name>.parquet``.
+FILES = ("imports", "lines", "lists")
 #: Columns as numpy arrays (text columns as ``str`` arrays); read with pyarrow, not pandas,
 #: so that ``tariffsim rates --on`` stays light.
 Columns = dict[str, npt.NDArray[Any]]
@@ -51,7 +52,8 @@ class ProductData:
         return pd.DataFrame(getattr(self, table))
 
 
-def _folder() -> Any:
+def folder() -> Any:
+    """The package folder holding the product tables (an importlib ``Traversable``)."""
     return resources.files("tariffsim") / "data" / _FOLDER
 
 
@@ -59,7 +61,7 @@ def _read(name: str) -> Columns:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    res = _folder() / f"{name}.parquet"
+    res = folder() / f"{name}.parquet"
     try:
         with res.open("rb") as fh:
             # ParquetFile.read, not read_table: the latter imports pandas
@@ -117,12 +119,12 @@ def _numeric(arr: Any, table: str, col: str) -> npt.NDArray[Any]:
 @lru_cache(maxsize=1)
 def load_products() -> ProductData:
     """Read the shipped product tables (cached); ``DataValidationError`` if one is missing."""
-    imports, lines, lists = (_read(n) for n in _FILES)
+    imports, lines, lists = (_read(n) for n in FILES)
     months = tuple(sorted({str(m) for m in np.unique(imports["month"])}))
     return ProductData(imports, lines, lists, months)
 
 
 def products_manifest() -> dict[str, Any]:
     """The provenance record of the product tables (``manifest.toml``)."""
-    text = (_folder() / "manifest.toml").read_text(encoding="utf-8")
+    text = (folder() / "manifest.toml").read_text(encoding="utf-8")
     return dict(tomllib.loads(text)["products"])

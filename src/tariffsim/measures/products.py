@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -114,9 +115,14 @@ class LineTrace:
 
 @dataclass(frozen=True)
 class _Tables:
-    """Timeline-independent arrays of the product data (built once per process)."""
+    """Timeline-independent arrays of the product data (built once per process; for the
+    shipped tables kept in the user cache between processes, see :func:`_shipped_tables`).
 
-    data: ProductData
+    ``data`` is the product data they were built from; None when read from the cache (the
+    engine then reads the data only if a line's description is asked for).
+    """
+
+    data: ProductData | None
     hts10: npt.NDArray[np.str_]
     sector: npt.NDArray[np.str_]
     sectors: npt.NDArray[np.str_]
@@ -129,6 +135,10 @@ class _Tables:
 
 
 _CACHE: dict[int, _Tables] = {}
+_SHIPPED: dict[str, _Tables] = {}
+
+#: Name of the shipped tables' entry in the user cache (:mod:`tariffsim._diskcache`).
+CACHE_NAME = "product-tables"
 
 
 def _tables(data: ProductData) -> _Tables:
@@ -179,6 +189,73 @@ def _tables(data: ProductData) -> _Tables:
     return out
 
 
+def shipped_key() -> str:
+    """Content key of the shipped tables' arrays: the product files' bytes, the source of this
+    module (which derives the arrays) and of the reader, and the numpy version."""
+    from tariffsim import _diskcache
+    from tariffsim.data import products as reader
+
+    files = [reader.folder() / f"{name}.parquet" for name in reader.FILES]
+    code = [Path(__file__).read_bytes(), Path(reader.__file__).read_bytes()]
+    return _diskcache.content_key(
+        [*code, np.__version__.encode(), *(f.read_bytes() for f in files)]
+    )
+
+
+def _to_arrays(t: _Tables) -> dict[str, npt.NDArray[Any]]:
+    out: dict[str, npt.NDArray[Any]] = {
+        "hts10": t.hts10, "sector": t.sector, "sectors": t.sectors,
+        "sector_idx": t.sector_idx, "months": np.array(t.months, dtype=str),
+    }  # fmt: skip
+    for p in PRODUCT_PARTNERS:
+        out[f"value/{p}"], out[f"claim/{p}"], out[f"annual/{p}"] = (
+            t.value[p],
+            t.claim[p],
+            t.annual[p],
+        )
+    for name, (mask, content) in t.lists.items():
+        out[f"mask/{name}"], out[f"content/{name}"] = mask, content
+    return out
+
+
+def _from_arrays(a: Mapping[str, npt.NDArray[Any]]) -> _Tables:
+    """:class:`_Tables` from :func:`_to_arrays`'s arrays (``KeyError`` if one is missing)."""
+    names = [k.removeprefix("mask/") for k in a if k.startswith("mask/")]
+    return _Tables(
+        None, a["hts10"], a["sector"], a["sectors"], a["sector_idx"],
+        tuple(str(m) for m in a["months"]),
+        {p: a[f"value/{p}"] for p in PRODUCT_PARTNERS},
+        {p: a[f"claim/{p}"] for p in PRODUCT_PARTNERS},
+        {p: a[f"annual/{p}"] for p in PRODUCT_PARTNERS},
+        {n: (a[f"mask/{n}"], a[f"content/{n}"]) for n in names},
+    )  # fmt: skip
+
+
+def _shipped_tables() -> _Tables:
+    """The shipped tables' arrays: from this process's memo, else the user cache, else built
+    from the Parquet files (and saved to the cache; an unwritable cache is skipped).
+
+    Reading the cache instead of the Parquet files saves pyarrow's import and the matrix
+    building, about 0.3 CPU-s of every ``tariffsim rates``; the arrays are the same
+    (tests/test_measures_products.py compares them).
+    """
+    from tariffsim import _diskcache
+
+    key = shipped_key()
+    if key not in _SHIPPED:
+        arrays = _diskcache.load_arrays(CACHE_NAME, key)
+        try:
+            tables = None if arrays is None else _from_arrays(arrays)
+        except KeyError:  # an entry of another layout under the same key: rebuild it
+            tables = None
+        if tables is None:
+            tables = _tables(load_products())
+            _diskcache.save_arrays(CACHE_NAME, key, _to_arrays(tables))
+        _SHIPPED.clear()
+        _SHIPPED[key] = tables
+    return _SHIPPED[key]
+
+
 class ProductEngine:
     """Vectorised HTS10 rates for one timeline (build once, evaluate any date).
 
@@ -191,13 +268,19 @@ class ProductEngine:
         data: ProductData | None = None,
     ) -> None:  # fmt: skip
         self.timeline = timeline
-        t = _tables(data if data is not None else load_products())
-        self.data = t.data
+        t = _tables(data) if data is not None else _shipped_tables()
+        self._data = t.data
         self.hts10, self.sector, self.months = t.hts10, t.sector, t.months
         self._sectors, self._sector_idx = t.sectors, t.sector_idx
         self._value, self._claim, self._annual, self._lists = t.value, t.claim, t.annual, t.lists
         self._mfn = {p: self._by_sector((mfn or {}).get(p, {})) for p in PRODUCT_PARTNERS}
         self._subject_cache: dict[tuple[str, str], FloatArray] = {}
+
+    @property
+    def data(self) -> ProductData:
+        """The product data the engine's arrays come from (read on first use when the arrays
+        came from the user cache)."""
+        return self._data if self._data is not None else load_products()
 
     def _by_sector(self, values: Mapping[str, float]) -> FloatArray:
         """A per-line vector from a per-sector mapping (missing sectors: 0)."""
