@@ -123,18 +123,3 @@ def test_inner_loop_steps_as_written_where_the_fast_sum_underflows() -> None:
 def test_unknown_kernels_are_refused() -> None:
     with pytest.raises(ValueError, match="kernels"):
         SolverOptions(kernels="turbo")  # type: ignore[arg-type]
-
-
-def test_jax_batches_share_one_padded_shape_and_a_persistent_cache() -> None:
-    pytest.importorskip("jax")
-    import jax
-
-    from tariffsim.models.ge.jax_backend import padded_rows
-
-    rows = np.arange(50.0).reshape(25, 2)
-    padded = padded_rows(rows)
-    assert padded.shape == (32, 2) and padded_rows(rows[:7]).shape == (8, 2)
-    np.testing.assert_array_equal(padded[:25], rows)
-    assert np.all(padded[25:] == rows[0])  # padding repeats a real draw (it converges)
-    assert padded_rows(rows[:9]).shape == padded_rows(rows[:16]).shape == (16, 2)
-    assert jax.config.jax_compilation_cache_dir  # compilations survive the process

@@ -302,6 +302,7 @@ def solve_batch(
     anderson: int = 5,
     linear_solver: LinearSolver = "iterative",
     backend: Literal["numpy", "jax"] = "numpy",
+    jax_batch_rows: int | None = None,
 ) -> BatchResult:
     """Solve one shock for many θ draws (Monte Carlo over trade elasticities).
 
@@ -313,6 +314,9 @@ def solve_batch(
 
     Args:
         thetas: [D, J] positive elasticities, one row per draw.
+        jax_batch_rows: draws per compiled JAX call (default
+            ``tariffsim.models.ge.jax_backend.BATCH_ROWS``): every call has this shape, the
+            last padded, so one compilation serves any D; larger suits a GPU.
 
     Raises:
         ScenarioError: ``thetas`` is not a [D, J] array of positive numbers, or as :func:`solve`.
@@ -351,14 +355,17 @@ def solve_batch(
         return BatchResult(th, tuple(results), time.perf_counter() - start, backend)
     if backend != "jax":
         raise ScenarioError(f"backend must be 'numpy' or 'jax'; got {backend!r}")
-    from tariffsim.models.ge.jax_backend import solve_pairs_jax
+    from tariffsim.models.ge.jax_backend import BATCH_ROWS, solve_pairs_jax
 
     prob = _Problem.build(
         baseline, tariff_new, trade_cost_hat, deficits, None, tol, damping, max_iter, anderson,
         linear_solver,
     )  # fmt: skip
     log_kappa = eq.log_kappa_hat(np, prob.data.tariff, prob.tariff_new, prob.trade_cost_hat)
-    pairs = solve_pairs_jax(prob.data, th, log_kappa, prob.tariff_new, prob.deficit, prob.opts)
+    pairs = solve_pairs_jax(
+        prob.data, th, log_kappa, prob.tariff_new, prob.deficit, prob.opts,
+        BATCH_ROWS if jax_batch_rows is None else jax_batch_rows,
+    )  # fmt: skip
     _raise_failed(
         [d for d, (r, c) in enumerate(pairs) if not (r.converged and c.converged)], len(th)
     )

@@ -11,17 +11,23 @@ floors. Neither changes the fixed point: results agree with numpy to ~1e-10.
 JAX is an optional dependency (``pip install tariffsim[jax]``); importing this module without
 it raises ImportError with that hint.
 
-Compilation (about 5 s per problem size and batch shape) is paid once per machine, not once per
-process: unless the user configured one, JAX's persistent compilation cache is pointed at
-``<user cache dir>/tariffsim/jax`` (:func:`_use_compilation_cache`), and batches of draws are
-padded to a power of two (:func:`padded_rows`), so a Monte Carlo's full batches and its last,
-shorter one share a compiled shape.
+Compilation (seconds per problem size and batch shape) is paid once per machine, not once per
+process: before its first solve the backend turns on JAX's persistent compilation cache in
+:func:`compilation_cache_dir` (``$TARIFFSIM_JAX_CACHE``, else ``<user cache dir>/tariffsim/jax``;
+``off`` turns it off; a directory JAX was already given is left alone), writing every
+compilation, however quick. And a batch of draws of any size is solved in chunks of one fixed
+shape, :data:`BATCH_ROWS` rows, the last chunk padded with copies of one of its real draws
+(:func:`padded_chunks`; the padding's results are dropped), so a Monte Carlo's full batches
+and its last, shorter one share one compiled solver.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import warnings
+from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,35 +47,92 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
         "the JAX backend needs the optional extra: pip install 'tariffsim[jax]'"
     ) from exc
 
-__all__ = ["find_equilibrium_jax", "padded_rows", "solve_pairs_jax"]
+__all__ = [
+    "BATCH_ROWS",
+    "CACHE_ENV",
+    "compilation_cache_dir",
+    "find_equilibrium_jax",
+    "padded_chunks",
+    "solve_pairs_jax",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
+#: Environment variable naming the persistent compilation cache's directory ("off": none).
+CACHE_ENV = "TARIFFSIM_JAX_CACHE"
 
-def _use_compilation_cache() -> None:
-    """Point JAX's persistent compilation cache at tariffsim's user cache directory.
+#: Draws per compiled call of the batched solver (every call has this shape). The Monte
+#: Carlo's default batch (25 draws per task), so its full batches need no padding; on a CPU
+#: the vmapped loops run until the slowest draw of a call converges, so larger chunks only add
+#: idle rows. A GPU wants larger chunks: ``ge.solve_batch(..., jax_batch_rows=...)``.
+BATCH_ROWS = 25
 
-    Only where neither ``JAX_COMPILATION_CACHE_DIR`` nor ``jax.config`` names a directory
-    already: a user's own setting wins.
+
+def compilation_cache_dir() -> Path | None:
+    """The directory tariffsim asks JAX to keep compiled solvers in, or None (``off``).
+
+    ``$TARIFFSIM_JAX_CACHE`` if set (``off``, any case, for none), else
+    ``<user cache dir>/tariffsim/jax`` (platformdirs).
     """
-    if getattr(jax.config, "jax_compilation_cache_dir", None):
-        return
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting).expanduser()
     from platformdirs import user_cache_dir
 
-    jax.config.update("jax_compilation_cache_dir", f"{user_cache_dir('tariffsim')}/jax")
+    return Path(user_cache_dir("tariffsim")) / "jax"
 
 
-_use_compilation_cache()
+@cache
+def _use_compilation_cache() -> str | None:
+    """Turn on JAX's persistent compilation cache (once per process; before the first solve).
+
+    A directory already given to JAX (``JAX_COMPILATION_CACHE_DIR`` or ``jax.config``) is the
+    user's choice and is kept as it is. Otherwise :func:`compilation_cache_dir` is created if
+    missing and every compilation is written there (JAX's default skips those under a second,
+    which on a CPU are most). A directory that cannot be created or written is not an error:
+    the run compiles without a cache and says so in a warning. Returns the directory in use.
+    """
+    configured = getattr(jax.config, "jax_compilation_cache_dir", None)
+    if configured:
+        return str(configured)
+    path = compilation_cache_dir()
+    if path is None:
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise PermissionError(f"{path} is not writable")
+    except OSError as exc:
+        warnings.warn(
+            f"JAX compilation cache at {path} cannot be used ({exc}); compiling without it "
+            f"(set {CACHE_ENV} to a writable directory, or to 'off')",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return None
+    jax.config.update("jax_compilation_cache_dir", str(path))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.0)
+    jax.config.update("jax_persistent_cache_min_entry_size_bytes", 0)
+    return str(path)
 
 
-def padded_rows(rows: FloatArray, minimum: int = 8) -> FloatArray:
-    """``rows`` [D, J] padded to the next power of two (at least ``minimum``) with copies of
-    its first row, so batches of different sizes share one compiled shape (callers drop the
-    padding's results)."""
-    size = max(minimum, 1 << max(0, int(rows.shape[0]) - 1).bit_length())
-    pad = np.repeat(rows[:1], size - rows.shape[0], axis=0)
-    out: FloatArray = np.concatenate([rows, pad], axis=0)
-    return out
+def padded_chunks(rows: FloatArray, size: int) -> Iterator[tuple[FloatArray, int]]:
+    """``rows`` [D, J] in chunks of exactly ``size`` rows, with how many rows of each are real.
+
+    The last chunk, if short, is padded with copies of its first row: a real draw, which
+    converges as that draw does, so the padding neither fails nor slows a call (callers drop
+    its results).
+    """
+    if size < 1:
+        raise ValueError(f"batch rows must be >= 1, got {size}")
+    for start in range(0, rows.shape[0], size):
+        chunk = rows[start : start + size]
+        real = chunk.shape[0]
+        if real < size:
+            chunk = np.concatenate([chunk, np.repeat(chunk[:1], size - real, axis=0)])
+        yield chunk, real
 
 
 Arrays = dict[str, Any]
@@ -222,6 +285,7 @@ def find_equilibrium_jax(
         SolverConvergenceError: the wage loop did not reach ``opts.tol`` in ``opts.max_iter``
             steps (or labour demand turned non-positive, which shows as a NaN residual).
     """
+    _use_compilation_cache()
     with jax.enable_x64(True):
         arrays = {name: jnp.asarray(getattr(econ, name)) for name in _FIELDS}
         out = _single(opts)(arrays, jnp.asarray(log_kappa), jnp.asarray(tau_new), deficit_new)
@@ -262,27 +326,31 @@ def solve_pairs_jax(
     tau_new: FloatArray,
     deficit: FloatArray,
     opts: SolverOptions,
+    batch_rows: int = BATCH_ROWS,
 ) -> list[tuple[Equilibrium, Equilibrium]]:
-    """Reference and counterfactual equilibria for every row of ``thetas`` [D, J] in one call.
+    """Reference and counterfactual equilibria for every row of ``thetas`` [D, J].
 
     ``econ`` is the baseline economy (its own θ is ignored); the reference equilibrium is solved
     with the baseline's tariffs and ``deficit``, the counterfactual from it with ``log_kappa``
-    and ``tau_new``, both vmapped over the draws. Non-converged draws come back with
-    ``converged=False`` (the caller decides whether to raise).
+    and ``tau_new``, both vmapped over the draws. The draws go in chunks of ``batch_rows``
+    (:func:`padded_chunks`), so any D reuses one compiled solver. Non-converged draws come
+    back with ``converged=False`` (the caller decides whether to raise).
     """
+    _use_compilation_cache()
+    rows = np.asarray(thetas, dtype=np.float64)
+    ref_np: dict[str, list[Any]] = {}
+    cf_np: dict[str, list[Any]] = {}
     with jax.enable_x64(True):
         arrays = {name: jnp.asarray(getattr(econ, name)) for name in _FIELDS}
-        ref, cf = _pairs(opts)(
-            jnp.asarray(padded_rows(np.asarray(thetas, dtype=np.float64))),
-            arrays,
-            jnp.asarray(log_kappa),
-            jnp.asarray(tau_new),
-            deficit,
-        )
-        ref_np = {k: np.asarray(v) for k, v in ref.items()}
-        cf_np = {k: np.asarray(v) for k, v in cf.items()}
+        for chunk, real in padded_chunks(rows, batch_rows):
+            ref, cf = _pairs(opts)(
+                jnp.asarray(chunk), arrays, jnp.asarray(log_kappa), jnp.asarray(tau_new), deficit
+            )
+            for into, got in ((ref_np, ref), (cf_np, cf)):
+                for k, v in got.items():
+                    into.setdefault(k, []).extend(np.asarray(v)[:real])
     out = []
-    for d in range(thetas.shape[0]):
+    for d in range(rows.shape[0]):
         r = _to_numpy({k: v[d] for k, v in ref_np.items()}, econ.tariff, deficit, opts.tol)
         c = _to_numpy({k: v[d] for k, v in cf_np.items()}, tau_new, deficit, opts.tol)
         out.append((r, c))
