@@ -11,10 +11,12 @@ Carlo of its own, point solve included), so that the machine's load weighs on bo
   every draw a cold ``ge.solve`` with ``kernels="reference"`` (equations 2-3 over every
   (n, i, j) cell), its result turned into DataFrames and back into arrays
   (``to_model_result`` + ``frame_values``), bands from numpy's ``nanquantile``;
-* *serial*: ``run_montecarlo(client=None)`` (fast kernels, draws warm-started from the point
-  solution, arrays instead of frames, vectorised quantiles);
+* *serial*: ``run_montecarlo(client=None)`` (fast kernels, each batch of
+  :data:`~tariffsim.scale.montecarlo.DRAW_BATCH` draws solved at once by the batched solver,
+  warm-started from the point solution moved along its θ slopes, arrays instead of frames,
+  vectorised quantiles);
 * *Dask*: the same on a LocalCluster with 1 and then 2 single-threaded worker processes,
-  batches of 25; start-up is timed apart and the headline totals include it.
+  the same batches; start-up is timed apart and the headline totals include it.
 
 Solves per CPU-second count the driver's process time plus, on Dask, every worker's
 (``Client.run(time.process_time)`` before and after): unlike wall time, this does not depend
@@ -42,6 +44,7 @@ from tariffsim.scale import (
     run_montecarlo,
     theta_prior,
 )
+from tariffsim.scale.montecarlo import DRAW_BATCH
 
 __all__ = [
     "SCENARIO",
@@ -135,7 +138,11 @@ def _same(a: object, b: object) -> bool:
 
 
 def bench_montecarlo(
-    *, serial_draws: int, dask_draws: int, batch: int = 25, workers: tuple[int, ...] = (1, 2)
+    *,
+    serial_draws: int,
+    dask_draws: int,
+    batch: int = DRAW_BATCH,
+    workers: tuple[int, ...] = (1, 2),
 ) -> list[ThroughputRow]:
     """Time the before pipeline and ``serial_draws`` draws in-process, then the same on a
     LocalCluster of each size in ``workers``, and ``dask_draws`` on the largest."""

@@ -15,7 +15,7 @@ from tariffsim.cli.main import app, load_commands
 from tariffsim.errors import IncompleteRunError, SolverConvergenceError
 from tariffsim.scale import problem as problem_module
 from tariffsim.scale.draws import MAX_CV, theta_prior
-from tariffsim.scale.executor import ItemFailure
+from tariffsim.scale.executor import ItemError, ItemFailure
 from tariffsim.scale.montecarlo import MAX_FAILED_SHARE, MonteCarloResult
 from tariffsim.scale.problem import Problem
 from tariffsim.store import ResultsStore
@@ -26,10 +26,11 @@ runner = CliRunner()
 def _failing_draws(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make every θ draw fail (the point solve still solves)."""
 
-    def stalls(p: Problem, theta: np.ndarray) -> dict[str, np.ndarray]:
-        raise SolverConvergenceError("draw stalls", iterations=1, max_residual=1.0)
+    def stalls(p: Problem, thetas: list[np.ndarray]) -> list[dict[str, np.ndarray] | ItemError]:
+        error = SolverConvergenceError("draw stalls", iterations=1, max_residual=1.0)
+        return [ItemError.of(error) for _ in thetas]
 
-    monkeypatch.setattr(problem_module, "solve_draw", stalls)
+    monkeypatch.setattr(problem_module, "solve_draws", stalls)
 
 
 def _mc(scenario_file: Path, store: Path, *extra: str) -> list[str]:

@@ -17,6 +17,7 @@ from tariffsim.scale import (
     theta_prior,
 )
 from tariffsim.scale import problem as problem_module
+from tariffsim.scale.executor import ItemError
 
 
 @pytest.fixture(scope="module")
@@ -70,22 +71,26 @@ def test_point_solve_is_the_plain_ge_solve(problem: Problem) -> None:
 def test_failed_draw_is_retried_and_reported(
     problem: Problem, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = problem_module.solve_draw
+    real = problem_module.solve_draws
     calls: dict[int, int] = {}
     prior = theta_prior(problem.baseline)
     from tariffsim.scale import draw_thetas
 
     thetas = draw_thetas(prior, 6, seed=2)
 
-    def flaky(p: Problem, theta: np.ndarray) -> dict[str, np.ndarray]:
-        for k in (2, 4):
-            if np.array_equal(theta, thetas[k]):
-                calls[k] = calls.get(k, 0) + 1
-                if k == 4 or calls[k] == 1:
-                    raise SolverConvergenceError(f"draw {k} stalls", iterations=1, max_residual=1.0)
-        return real(p, theta)
+    def flaky(p: Problem, batch: list[np.ndarray]) -> list[dict[str, np.ndarray] | ItemError]:
+        out = real(p, batch)
+        for pos, theta in enumerate(batch):
+            for k in (2, 4):
+                if np.array_equal(theta, thetas[k]):
+                    calls[k] = calls.get(k, 0) + 1
+                    if k == 4 or calls[k] == 1:
+                        out[pos] = ItemError.of(
+                            SolverConvergenceError(f"draw {k} stalls", iterations=1, max_residual=1)
+                        )
+        return out
 
-    monkeypatch.setattr(problem_module, "solve_draw", flaky)
+    monkeypatch.setattr(problem_module, "solve_draws", flaky)
     mc = run_montecarlo(problem, prior, 6, seed=2, batch_size=3)  # 2 and 4 share a batch
     assert sorted(mc.retried) == [2, 4]
     assert [f.index for f in mc.failures] == [4] and mc.n_ok == 5

@@ -3,10 +3,11 @@
 Monte Carlo draws and sweep points differ only in θ (or in the shock); everything else is
 fixed and is shipped to each Dask worker once. :func:`solve_batch_outputs` is the picklable
 function the executor maps over batches of θ vectors; it reduces each solve to the numeric
-columns of the tidy frames (:func:`frame_values`) so results travel back small. A draw of a
-problem compared with its own baseline (no ``tariff_reference``) on numpy starts from the point
-solution (:func:`solve_point`) and takes its numbers from the result's arrays
-(:func:`result_values`) without building DataFrames. A Monte Carlo of many draws also measures
+columns of the tidy frames (:func:`frame_values`) so results travel back small. The draws of a
+problem compared with its own baseline (no ``tariff_reference``) on numpy are solved a batch at
+once (:func:`solve_draws`, :mod:`tariffsim.models.ge.batched`), start from the point solution
+(:func:`solve_point`) and take their numbers from the result's arrays (:func:`result_values`)
+without building DataFrames. A Monte Carlo of many draws also measures
 how the point solution moves with θ (:func:`with_slopes`) and starts each draw from the point
 moved along those slopes: a first-order start, one wage iteration in ten fewer.
 """
@@ -39,7 +40,7 @@ __all__ = [
     "frame_values",
     "result_values",
     "solve_batch_outputs",
-    "solve_draw",
+    "solve_draws",
     "solve_one",
     "solve_point",
     "with_slopes",
@@ -216,7 +217,8 @@ SLOPE_STEP = 1e-3
 
 def with_slopes(problem: Problem) -> Problem:
     """``problem`` with :class:`ThetaSlopes` of its point solution (one solve per sector,
-    warm-started from the point: θ^j raised by :data:`SLOPE_STEP` relative).
+    warm-started from the point: θ^j raised by :data:`SLOPE_STEP` relative; solved as one
+    batch).
 
     Needs the warm start of :func:`solve_point`; otherwise, or if a step's solve fails (the
     slopes only speed the draws up), ``problem`` comes back unchanged.
@@ -225,18 +227,18 @@ def with_slopes(problem: Problem) -> Problem:
     if point is None or not _draws_from_arrays(problem):
         return problem
     theta = np.asarray(point.theta, dtype=np.float64)
+    steps = np.tile(theta, (theta.size, 1))
+    steps[np.diag_indices(theta.size)] *= 1.0 + SLOPE_STEP  # row j: θ^j raised
+    moved = _solve_thetas(problem, list(steps), [point] * theta.size)
+    if any(isinstance(m, SolverConvergenceError) for m in moved):
+        return problem
     log_w, log_p, x = [], [], []
-    for j in range(theta.size):
-        step = theta.copy()
-        step[j] *= 1.0 + SLOPE_STEP
-        try:
-            moved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, step, point)
-        except SolverConvergenceError:
-            return problem
-        h = step[j] - theta[j]
-        log_w.append((np.log(moved.w_hat) - np.log(point.w_hat)) / h)
-        log_p.append((np.log(moved.p_hat) - np.log(point.p_hat)) / h)
-        x.append((moved.expenditure_new - point.expenditure_new) / h)
+    for j, m in enumerate(moved):
+        assert not isinstance(m, SolverConvergenceError)  # checked above (for mypy)
+        h = steps[j, j] - theta[j]
+        log_w.append((np.log(m.w_hat) - np.log(point.w_hat)) / h)
+        log_p.append((np.log(m.p_hat) - np.log(point.p_hat)) / h)
+        x.append((m.expenditure_new - point.expenditure_new) / h)
     slopes = ThetaSlopes(
         theta, np.stack(log_w, axis=-1), np.stack(log_p, axis=-1), np.stack(x, axis=-1)
     )
@@ -295,27 +297,79 @@ def value_columns(frame: pd.DataFrame, name: str) -> list[str]:
     ]
 
 
-def solve_draw(problem: Problem, theta: FloatArray) -> dict[str, FloatArray]:
-    """One draw on numpy: the :func:`frame_values` of the solve at ``theta``.
+#: Most importer x exporter x sector cells the batched solver holds per [draws, n, i, j]
+#: array (about 32 MB; it keeps some ten such arrays): a batch of draws on a large baseline
+#: (41 x 41 x 35 native cells: 67 draws per chunk) is solved in chunks. A draw's answer does not
+#: depend on the draws solved beside it (tests/test_ge_batched.py).
+BATCH_CELLS = 4_000_000
 
-    Warm-started from ``problem.warm_start`` (moved along ``problem.slopes`` when set) and
-    read from the result's arrays where the problem allows (see the module doc); otherwise
-    through :func:`solve_one` and the frames.
+
+def solve_draws(
+    problem: Problem, thetas: list[FloatArray]
+) -> list[dict[str, FloatArray] | ItemError]:
+    """Draws on numpy: the :func:`frame_values` of the solve at each θ of ``thetas``.
+
+    Where the problem allows (see the module doc) the draws are solved together by the
+    batched solver (:func:`tariffsim.models.ge.batched.solve_thetas`, in chunks of
+    :data:`BATCH_CELLS`), each from
+    ``problem.warm_start`` moved along ``problem.slopes`` when set, and read from the
+    result's arrays; a draw the first-order start fails is solved again from the point
+    itself. Otherwise each draw is :func:`solve_one` and its frames. A draw that fails is
+    its :class:`~tariffsim.scale.executor.ItemError`, in its place.
     """
-    if _draws_from_arrays(problem):
-        point = problem.warm_start
-        start = (
-            point if problem.slopes is None or point is None else problem.slopes.start(point, theta)
+    if not _draws_from_arrays(problem):
+        out: list[dict[str, FloatArray] | ItemError] = []
+        for t in thetas:
+            try:
+                out.append(frame_values(solve_one(problem, t), problem.frames))
+            except Exception as exc:  # reported per draw by the executor, never dropped
+                out.append(ItemError.of(exc))
+        return out
+    point = problem.warm_start
+    if point is None:
+        starts: list[GEResult] | None = None
+    elif problem.slopes is None:
+        starts = [point] * len(thetas)
+    else:
+        starts = [problem.slopes.start(point, t) for t in thetas]
+    size = max(1, BATCH_CELLS // problem.baseline.trade.size)
+    solved = [
+        r
+        for k in range(0, len(thetas), size)
+        for r in _solve_thetas(
+            problem, thetas[k : k + size], None if starts is None else starts[k : k + size]
         )
-        try:
-            solved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, theta, start)
-        except SolverConvergenceError:
-            if start is point:
-                raise
-            # the first-order start is only a guess: a draw it fails starts from the point
-            solved = _ge_result(problem, problem.tariff_new, problem.trade_cost_hat, theta, point)
-        return result_values(solved, problem.frames)
-    return frame_values(solve_one(problem, theta), problem.frames)
+    ]
+    again = [
+        k
+        for k, r in enumerate(solved)
+        if isinstance(r, SolverConvergenceError) and starts is not None and starts[k] is not point
+    ]
+    if again and point is not None:
+        # the first-order start is only a guess: a draw it fails starts from the point
+        retried = _solve_thetas(problem, [thetas[k] for k in again], [point] * len(again))
+        for k, r in zip(again, retried, strict=True):
+            solved[k] = r
+    return [
+        ItemError.of(r) if isinstance(r, Exception) else result_values(r, problem.frames)
+        for r in solved
+    ]
+
+
+def _solve_thetas(
+    problem: Problem, thetas: list[FloatArray], starts: list[GEResult] | None
+) -> list[GEResult | SolverConvergenceError]:
+    from tariffsim.models.ge.batched import solve_thetas
+
+    return solve_thetas(
+        problem.baseline,
+        np.stack([np.asarray(t, dtype=np.float64) for t in thetas]),
+        problem.tariff_new,
+        problem.trade_cost_hat,
+        deficits=problem.deficits,
+        start=starts,
+        **dict(problem.solver_options),
+    )
 
 
 def solve_batch_outputs(
@@ -323,19 +377,13 @@ def solve_batch_outputs(
 ) -> list[dict[str, FloatArray] | ItemError]:
     """Executor batch function: solve once per θ vector, return :func:`frame_values` of each.
 
-    With ``backend="numpy"`` each θ is an independent ``ge.solve`` (a failure becomes that
-    draw's :class:`~tariffsim.scale.executor.ItemError`); with ``"numpy-batch"`` or
+    With ``backend="numpy"`` the batch is :func:`solve_draws` (a failure becomes that draw's
+    :class:`~tariffsim.scale.executor.ItemError`); with ``"numpy-batch"`` or
     ``"jax"`` the batch goes to ``ge.solve_batch`` in one call. A solve that does not converge
     raises (``SolverConvergenceError``), which the executor isolates, retries and reports.
     """
     if problem.backend == "numpy":
-        out: list[dict[str, FloatArray] | ItemError] = []
-        for t in thetas:
-            try:
-                out.append(solve_draw(problem, np.asarray(t, dtype=np.float64)))
-            except Exception as exc:  # reported per draw by the executor, never dropped
-                out.append(ItemError.of(exc))
-        return out
+        return solve_draws(problem, [np.asarray(t, dtype=np.float64) for t in thetas])
     from tariffsim.models import ge
 
     thetas_array = np.stack([np.asarray(t, dtype=np.float64) for t in thetas])

@@ -1,0 +1,154 @@
+"""The batched solver (models/ge/batched.py) gives each draw the answer of the scalar solver.
+
+Every draw of a batch is compared with its own ``ge.solve`` (the scalar fast kernels, same
+tolerance and start) on the shipped status quo (wiod2011, na7 x na19): wages, costs and
+prices to 1e-10, expenditure and trade levels to 1e-9 of their size, the same wage
+iterations, the same reference equilibrium, and the same error where the scalar solve fails.
+
+The two evaluate the same formulas in a different order (stacked products), so they agree to
+rounding, not bit for bit. On the synthetic economy of ``mc_problem`` the first wage steps
+move away from the solution before Anderson mixing turns them, which magnifies 1e-16
+differences: there the scalar solver itself, with θ moved by one ulp, changes some draws'
+iterations (14 -> 16) and their wages by 2e-11; the batched solver's draws differ from the
+scalar ones by as much (iterations 15 -> 11 for one draw, wages 3e-11), each within the
+tolerance of the solution (last test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tariffsim.errors import ScenarioError, SolverConvergenceError
+from tariffsim.models import ge
+from tariffsim.models.ge.batched import solve_thetas
+from tariffsim.scale import Problem, draw_thetas, theta_prior
+
+
+@pytest.fixture(scope="module")
+def status_quo() -> Problem:
+    """The GE problem of the shipped status-quo scenario (as benchmarks/bench_montecarlo.py)."""
+    from tariffsim.scenarios import load_scenario, prepare
+
+    return Problem.from_shock(prepare(load_scenario("status-quo")))
+
+
+def _draws(problem: Problem, n: int, seed: int = 5) -> np.ndarray:
+    return draw_thetas(theta_prior(problem.baseline), n, seed)
+
+
+def _assert_draws_equal(
+    problem: Problem, thetas: np.ndarray, *, same_iterations: bool = True, **options: Any
+) -> list[Any]:
+    """Solve ``thetas`` batched and one by one; every draw's prices agree to 1e-10, its
+    levels to 1e-9 of their size, and (``same_iterations``) its wage iterations."""
+    batched = solve_thetas(
+        problem.baseline, thetas, problem.tariff_new, problem.trade_cost_hat, **options
+    )
+    start = options.pop("start", None)
+    for b, got in enumerate(batched):
+        one = ge.solve(
+            problem.baseline,
+            problem.tariff_new,
+            problem.trade_cost_hat,
+            theta=thetas[b],
+            start=None if start is None else start[b],
+            **options,
+        )
+        assert isinstance(got, ge.GEResult), got
+        for field in ("w_hat", "p_hat", "c_hat"):
+            np.testing.assert_allclose(
+                getattr(got, field), getattr(one, field), rtol=0, atol=1e-10, err_msg=field
+            )
+        for field in ("expenditure_new", "trade_new"):
+            a, c = getattr(got, field), getattr(one, field)
+            assert np.max(np.abs(a - c)) <= 1e-9 * np.max(np.abs(c)), field
+        assert got.iterations == one.iterations or not same_iterations, b
+        assert got.reference_iterations == one.reference_iterations, b
+        assert got.max_residual <= options.get("tol", 1e-11)
+        np.testing.assert_array_equal(got.theta, thetas[b])
+    return batched
+
+
+def test_each_draw_equals_its_scalar_solve(status_quo: Problem) -> None:
+    thetas = _draws(status_quo, 12)
+    batched = _assert_draws_equal(status_quo, thetas)
+    assert len({r.iterations for r in batched}) > 1  # draws stop at different iterations
+
+
+def test_warm_started_draws_equal_their_scalar_solves(status_quo: Problem) -> None:
+    point = ge.solve(status_quo.baseline, status_quo.tariff_new, status_quo.trade_cost_hat)
+    thetas = _draws(status_quo, 9, seed=8)
+    _assert_draws_equal(status_quo, thetas, start=[point] * len(thetas))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"kernels": "reference"},
+        {"linear_solver": "direct"},
+        {"anderson": 0, "damping": 0.7},
+        {"deficits": "balanced"},  # the reference equilibrium is a real solve for every draw
+    ],
+)
+def test_options_follow_the_scalar_solver(status_quo: Problem, options: dict[str, Any]) -> None:
+    batched = _assert_draws_equal(status_quo, _draws(status_quo, 5, seed=11), **options)
+    if options.get("deficits") == "balanced":
+        assert all(r.reference_iterations > 0 for r in batched)
+
+
+def test_a_draw_that_fails_is_the_scalar_solvers_error(status_quo: Problem) -> None:
+    p = status_quo
+    thetas = _draws(p, 16, seed=3)
+    iterations = [ge.solve(p.baseline, p.tariff_new, p.trade_cost_hat, theta=t).iterations
+                  for t in thetas]  # fmt: skip
+    limit = int(np.median(iterations))  # some draws solve within it, some do not
+    batched = solve_thetas(p.baseline, thetas, p.tariff_new, p.trade_cost_hat, max_iter=limit)
+    failed = 0
+    for b, got in enumerate(batched):
+        if iterations[b] <= limit:
+            assert isinstance(got, ge.GEResult) and got.iterations == iterations[b]
+            continue
+        with pytest.raises(SolverConvergenceError) as scalar:
+            ge.solve(p.baseline, p.tariff_new, p.trade_cost_hat, theta=thetas[b], max_iter=limit)
+        assert isinstance(got, SolverConvergenceError)
+        assert str(got) == str(scalar.value)  # same text, iterations and residual
+        np.testing.assert_allclose(got.residuals, scalar.value.residuals, rtol=0, atol=1e-15)  # type: ignore[arg-type]
+        failed += 1
+    assert 0 < failed < len(thetas)
+
+
+def test_on_a_rounding_sensitive_economy_within_the_scalar_solvers_own_spread(
+    mc_problem: Problem,
+) -> None:
+    thetas = _draws(mc_problem, 12)
+    batched = _assert_draws_equal(mc_problem, thetas, same_iterations=False)
+    nudged = [ge.solve(mc_problem.baseline, mc_problem.tariff_new, theta=t * (1 + 2.3e-16))
+              for t in thetas]  # fmt: skip
+    plain = [ge.solve(mc_problem.baseline, mc_problem.tariff_new, theta=t) for t in thetas]
+    # the scalar solver's own spread under a one-ulp change of θ is of the same size
+    assert max(abs(a.iterations - b.iterations) for a, b in zip(plain, nudged, strict=True)) > 0
+    spread = max(np.max(np.abs(a.w_hat - b.w_hat)) for a, b in zip(plain, nudged, strict=True))
+    gap = max(np.max(np.abs(a.w_hat - b.w_hat)) for a, b in zip(plain, batched, strict=True))
+    assert spread > 1e-13 and gap < 1e-10
+
+
+def test_a_draw_does_not_depend_on_its_batch(mc_problem: Problem) -> None:
+    thetas = _draws(mc_problem, 7, seed=21)
+    together = solve_thetas(mc_problem.baseline, thetas, mc_problem.tariff_new)
+    for b in (0, 4):
+        (alone,) = solve_thetas(mc_problem.baseline, thetas[b : b + 1], mc_problem.tariff_new)
+        assert isinstance(alone, ge.GEResult) and isinstance(together[b], ge.GEResult)
+        np.testing.assert_array_equal(alone.w_hat, together[b].w_hat)  # type: ignore[union-attr]
+        np.testing.assert_array_equal(alone.p_hat, together[b].p_hat)  # type: ignore[union-attr]
+
+
+def test_bad_thetas_are_named(mc_problem: Problem) -> None:
+    with pytest.raises(ScenarioError, match="thetas must be"):
+        solve_thetas(mc_problem.baseline, np.ones((3, 2)), mc_problem.tariff_new)
+    with pytest.raises(ScenarioError, match="thetas must be"):
+        solve_thetas(mc_problem.baseline, -np.ones((3, 4)), mc_problem.tariff_new)
+    with pytest.raises(ScenarioError, match="one solve per draw"):
+        solve_thetas(mc_problem.baseline, np.ones((3, 4)), mc_problem.tariff_new, start=[])
