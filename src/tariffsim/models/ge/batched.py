@@ -531,13 +531,16 @@ def solve_thetas(
     anderson: int = 5,
     linear_solver: LinearSolver = "iterative",
     kernels: Kernels = "fast",
+    reuse_reference: bool = True,
 ) -> list[GEResult | SolverConvergenceError]:
     """:func:`tariffsim.models.ge.solve` of one shock at each θ of ``thetas`` [B, j], batched.
 
     Each draw's reference equilibrium (its θ with the baseline's tariffs) and then its
     counterfactual are solved by :func:`find_equilibria`, the counterfactual from ``start[b]``
-    (a solve of the same baseline at a nearby θ, as ``solve``'s ``start``) when given. Returns
-    per draw its :class:`GEResult` (equal to ``solve``'s to the tolerance) or the
+    (a solve of the same baseline at a nearby θ, as ``solve``'s ``start``) when given. Where
+    the baseline is itself that reference (``reference_iterations`` 0) one reference serves
+    every draw (``reuse_reference``; see :func:`_references`). Returns per draw its
+    :class:`GEResult` (equal to ``solve``'s to the tolerance) or the
     :class:`SolverConvergenceError` ``solve`` raises for it. Other arguments as ``solve``.
 
     Raises:
@@ -558,9 +561,7 @@ def solve_thetas(
         linear_solver, kernels,
     )  # fmt: skip
     data = prob.data
-    refs = find_equilibria(
-        BatchEconomy.of(data, th), np.zeros_like(data.pi), data.tariff, prob.deficit, prob.opts
-    )
+    refs = _references(data, th, prob.deficit, prob.opts, reuse_reference)
     out: list[GEResult | SolverConvergenceError | None] = [
         r if isinstance(r, SolverConvergenceError) else None for r in refs
     ]
@@ -585,3 +586,25 @@ def solve_thetas(
                 per_draw = dataclasses.replace(prob, data=dataclasses.replace(data, theta=th[b]))
                 out[b] = per_draw.assemble(ref, cf, share)
     return [r for r in out if r is not None]
+
+
+def _references(
+    data: Economy, thetas: FloatArray, deficit: FloatArray, opts: SolverOptions, reuse: bool
+) -> list[Equilibrium | SolverConvergenceError]:
+    """Each draw's reference equilibrium: ``data`` with its own tariffs at that draw's θ.
+
+    Where the baseline is already an equilibrium with these deficits, the reference solve
+    stops at iteration 0 at ŵ = 1, and θ enters it only through ln Σ_i π_ni^j, which is 0 to
+    rounding: every draw's reference is the baseline to rounding, so the solve at the
+    baseline's own θ serves them all (a batch's reference costs about as much as one of its
+    counterfactual wage steps; answers move by about 1e-14). Otherwise, or without ``reuse``,
+    each draw's reference is solved at its θ.
+    """
+    zero = np.zeros_like(data.pi)
+    if reuse:
+        (probe,) = find_equilibria(
+            BatchEconomy.of(data, data.theta[None, :]), zero, data.tariff, deficit, opts
+        )
+        if isinstance(probe, Equilibrium) and probe.iterations == 0:
+            return [probe] * thetas.shape[0]
+    return find_equilibria(BatchEconomy.of(data, thetas), zero, data.tariff, deficit, opts)
