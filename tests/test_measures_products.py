@@ -165,12 +165,11 @@ def test_fixed_2025_weights(tl: Timeline) -> None:
 
 
 #: Bank of Canada, Monetary Policy Report January 2026, Table 1: U.S. tariff rate on Canada,
-#: with the largest gap each month may show: the 1.0-point acceptance bar, except January 2026,
-#: which stays outside it after honest work and is held at its measured gap (1.24 points,
-#: rounded up; decomposed in docs/methods.md): the January 2026 claim data show the USMCA share
-#: of Canadian energy falling from 96% (October) to 81%, which alone adds 0.54 points, and the
-#: Section 232 truck-parts tariff of 2025-11-01 adds 0.25.
-BOC = {"2025-07-15": (4.4, 1.0), "2025-10-15": (5.9, 1.0), "2026-01-15": (5.8, 1.3)}
+#: with the largest gap each month may show: the 1.0-point acceptance bar. January 2026 is the
+#: closest to it (0.99 points; decomposed in docs/methods.md): the January claim data show the
+#: USMCA share of Canadian energy falling from 96% (October) to 81%, which alone adds 0.54
+#: points, and the Section 232 truck-parts tariff of 2025-11-01 adds 0.25.
+BOC = {"2025-07-15": (4.4, 1.0), "2025-10-15": (5.9, 1.0), "2026-01-15": (5.8, 1.0)}
 
 
 @pytest.mark.parametrize(("day", "published", "bar"), [(d, *v) for d, v in sorted(BOC.items())])

@@ -84,3 +84,25 @@ def test_section_301_lists_by_hand(
     ids = ("s301-chn", "s301-chn-list2", "s301-chn-list3", "s301-chn-list4a")
     got = sum(_contribution(tl, base_wiod2011, mid, "CHN", "TEX", day) for mid in ids)
     assert got == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("exporter", ["CAN", "MEX"])
+def test_mhd_parts_are_not_charged_the_autos_parts_tariff_too(
+    tl: Timeline, base_wiod2011: Baseline, base_na2024: Baseline, exporter: str
+) -> None:
+    """Parts on both the MHD parts list and the autos parts list (99.5% of the MHD list's 2025
+    imports from Canada and Mexico) pay the MHD parts tariff only: Proclamation 10984's
+    non-stacking clause (MHD goods are not subject to the other Section 232 tariffs, automobiles
+    included). Both are 25% with the same USMCA exemption, so on the sector cell the two
+    together charge what the autos parts tariff alone charged the day before; on the line
+    8708.29.51.60 (body parts, on both lists) only one 25% is charged."""
+    before, after = D(2025, 10, 31), D(2025, 11, 1)
+    parts = ("s232-autos-parts", "s232-mhd-parts")
+    old = sum(_contribution(tl, base_wiod2011, m, exporter, "TRANSPORT_EQ", before) for m in parts)
+    new = sum(_contribution(tl, base_wiod2011, m, exporter, "TRANSPORT_EQ", after) for m in parts)
+    assert old > 0.0 and new == pytest.approx(old)
+    line = tl.product_engine(base_na2024).explain_line(exporter, "8708295160", after)
+    charged = {t["id"]: t["contribution"] for t in line["measures"] if t["contribution"] > 0}
+    assert set(charged) == {"s232-mhd-parts"}
+    (autos,) = [t for t in line["measures"] if t["id"] == "s232-autos-parts"]
+    assert "s232-mhd-parts" in autos["displaced_by"]

@@ -26,16 +26,16 @@ import pytest
 SCENARIO_WELFARE_PCT: dict[str, dict[str, float]] = {
     "canada-mexico-closer-ties": {"USA": -0.0005, "CAN": 0.0626, "MEX": 0.0632},
     "canada-retaliation-restored": {"USA": -0.0099, "CAN": 0.0774, "MEX": -0.0017},
-    "ieepa-struck-down": {"USA": 0.0156, "CAN": 0.2161, "MEX": 0.0374},
-    "mexico-asia-tariffs": {"USA": -0.0054, "CAN": -0.0837, "MEX": 0.1411},
+    "ieepa-struck-down": {"USA": 0.0155, "CAN": 0.2167, "MEX": 0.0371},
+    "mexico-asia-tariffs": {"USA": -0.0059, "CAN": -0.0688, "MEX": 0.1702},
     "mexico-pause-ends": {"USA": 0.0024, "CAN": 0.0007, "MEX": -0.0531},
     "seed-sector-list": {"USA": 0.0571, "CAN": -0.5529, "MEX": -2.7556},
     "status-quo": {"USA": -0.0277, "CAN": -0.3048, "MEX": -0.1317},
     "tariffs-2025": {"USA": -0.0390, "CAN": -0.2889, "MEX": -0.2701},
-    "usmca-extension": {"USA": 0.0549, "CAN": -0.2817, "MEX": -0.3389},
-    "usmca-renegotiation": {"USA": -0.0545, "CAN": -0.3641, "MEX": -0.4243},
-    "usmca-review-fails": {"USA": 0.0323, "CAN": -0.4172, "MEX": -1.3876},
-    "usmca-withdrawal": {"USA": -0.0471, "CAN": -0.3811, "MEX": -0.8558},
+    "usmca-extension": {"USA": 0.0531, "CAN": -0.2644, "MEX": -0.2493},
+    "usmca-renegotiation": {"USA": -0.0544, "CAN": -0.3653, "MEX": -0.4284},
+    "usmca-review-fails": {"USA": 0.0410, "CAN": -0.3790, "MEX": -1.2436},
+    "usmca-withdrawal": {"USA": -0.0398, "CAN": -0.3417, "MEX": -0.6926},
 }
 #: The same on the wiod2011 baseline (README shows both side by side), for the scenarios the
 #: README's comparison text quotes.
