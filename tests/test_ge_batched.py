@@ -169,3 +169,51 @@ def test_one_reference_serves_every_draw_where_the_baseline_is_one(status_quo: P
         for field in ("w_hat", "p_hat", "trade_base", "expenditure_base", "income_base"):
             x, y = getattr(a, field), getattr(b, field)
             assert np.max(np.abs(x - y)) <= 1e-12 * max(1.0, np.max(np.abs(y))), field
+
+
+def test_a_draw_whose_fast_sum_underflows_steps_as_written() -> None:
+    """As tests/test_ge_kernels.py for the scalar solver: in a batch, the draw whose scaled
+    price sum underflows takes the log-sum-exp, the other keeps the fast kernel, and both
+    equal the scalar solver's inner loop."""
+    from types import SimpleNamespace
+
+    from tariffsim.models.ge import batched, solver
+    from tariffsim.models.ge import equations as eq
+
+    rng = np.random.default_rng(0)
+    n, j = 4, 5
+    pi = rng.dirichlet(np.ones(n), size=(n, j)).transpose(0, 2, 1)
+    theta = np.array([4.0, 8.0, 1.5, 64.85, 12.0])
+    log_base = eq.log_base_terms(np, eq.log_shares(np, pi), rng.normal(0, 0.2, (n, n, j)), theta)
+    log_base[1, 0, 3] = -np.inf  # importer 1 buys no sector 3 from exporter 0
+    econ = SimpleNamespace(gamma_va=np.ones((n, j)), gamma_io=np.zeros((n, j, j)))
+    log_w = np.zeros((2, n))
+    log_w[0, 0] = -12.0  # draw 0: exporter 0's cost term is e^778 above the others (θ = 64.85)
+    opts = solver.SolverOptions()
+    prices = batched._Prices(np.stack([log_base, log_base]), np.stack([theta, theta]), True)
+    with np.errstate(divide="ignore"):
+        first = prices.index(np.repeat(log_w[:, :, None], j, axis=2))  # costs = wages
+    assert not np.all(np.isfinite(first[0])) and np.all(np.isfinite(first[1]))  # draw 0 only
+    log_c, log_p, steps, left = batched._costs_and_prices(
+        econ,  # type: ignore[arg-type]
+        prices,
+        log_w,
+        np.zeros((2, n, j)),
+        np.full(2, 1e-13),
+        opts,
+    )
+    assert np.all(np.isnan(left)) and np.all(np.isfinite(log_p))
+    for b in range(2):
+        c, p, k = solver._costs_and_prices(
+            econ,  # type: ignore[arg-type]
+            solver._Prices(log_base, theta, "reference"),
+            log_w[b],
+            np.zeros((n, j)),
+            1e-13,
+            opts,
+        )
+        assert steps[b] == k
+        np.testing.assert_allclose(log_p[b], p, rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(log_c[b], c, rtol=1e-13, atol=1e-13)
+        shares = prices.shares(log_c, log_p)[b]
+        np.testing.assert_allclose(shares, eq.trade_shares(np, log_base, c, p, theta), 1e-12)
