@@ -103,6 +103,21 @@ def _nafta() -> str:
     return out.stdout.strip()
 
 
+def break_even_target(even: float) -> Target:
+    """The Dask row of the targets: the measured break-even (draws) beside DASK_MIN_SOLVES;
+    "never" and no ratio where the cluster was not faster per draw (``even`` infinite)."""
+    from tariffsim.scale import DASK_MIN_SOLVES
+
+    never = even == float("inf")
+    return Target(
+        "Dask only when it helps: measured break-even vs DASK_MIN_SOLVES",
+        "never (Dask not faster per draw)" if never else f"{even:.0f} draws",
+        "n/a" if never else f"{even / DASK_MIN_SOLVES:.2f}x DASK_MIN_SOLVES",
+        f"DASK_MIN_SOLVES = {DASK_MIN_SOLVES} (serial below it)",
+        None,
+    )
+
+
 def _word(met: bool | None) -> str:
     return "–" if met is None else ("**met**" if met else "**not met**")
 
@@ -120,7 +135,6 @@ def main() -> None:
     from benchmarks import bench_cli, bench_floor, bench_gegravity, bench_montecarlo, bench_solve
     from tariffsim.data import load_baseline, load_cp_tariffs
     from tariffsim.models.ge.validation import nafta_tariffs
-    from tariffsim.scale import DASK_MIN_SOLVES
 
     report = Report()
     report.add(f"Output of `python -m benchmarks{' --quick' if args.quick else ''}`.")
@@ -220,17 +234,36 @@ def main() -> None:
                    f"{after.per_cpu_second:.0f} vs {before.per_cpu_second:.0f} solves per CPU s",
                    f"{gain:.2f}x before", "≥ 3x", gain >= 3.0)
         )  # fmt: skip
-        even = bench_montecarlo.break_even(rows)
-        report.targets.append(
-            Target("Dask only when it helps: measured break-even vs DASK_MIN_SOLVES",
-                   f"{even:.0f} draws", f"{even / DASK_MIN_SOLVES:.2f}x DASK_MIN_SOLVES",
-                   f"DASK_MIN_SOLVES = {DASK_MIN_SOLVES} (serial below it)", None)
-        )  # fmt: skip
+        report.targets.append(break_even_target(bench_montecarlo.break_even(rows)))
         return bench_montecarlo.markdown(rows)
 
     report.section(
         f"Monte Carlo throughput, North America scenario ({bench_montecarlo.SCENARIO})",
         montecarlo,
+    )
+
+    def jax_cache() -> str:
+        from benchmarks import bench_jax
+
+        b = bench_jax.cache_bench()
+        sizes = ", ".join(str(n) for n in bench_jax.UNEVEN)
+        warm_helps = b.warm_hits > 0 and b.warm_first_s < b.cold_first_s
+        report.targets += [
+            Target("JAX: first result of a new process, persistent compilation cache warm vs cold",
+                   f"{b.warm_first_s:.2f} s vs {b.cold_first_s:.2f} s ({b.warm_hits} cache hits)",
+                   f"{b.cold_first_s / b.warm_first_s:.1f}x faster warm",
+                   "cache hits, faster than cold", warm_helps),
+            Target(f"JAX: one padded batch shape for batches of {sizes} draws",
+                   f"{b.fixed_compiles} compilation(s) in {b.fixed_s:.1f} s",
+                   f"{b.fixed_compiles / max(1, b.unpadded_compiles):.2f}x the compilations, "
+                   f"{b.unpadded_s / b.fixed_s:.1f}x faster than a shape per size",
+                   "1 compilation", b.fixed_compiles == 1),
+        ]  # fmt: skip
+        return bench_jax.cache_markdown(b)
+
+    report.section(
+        "JAX backend: persistent compilation cache and one padded batch shape (fresh processes)",
+        jax_cache,
     )
     gg_sizes: list[int | None] = [None, 100] if args.quick else [None, 100, 200]
     report.section(

@@ -58,21 +58,13 @@ def path(
             _client(scheduler, workers, serial, n, PATH_DASK_MIN_POINTS) as (client, label),
             _progress(n, f"{template.name}: dates", as_json) as advance,
         ):
-            why = label
-            if client is not None:
-                forced = scheduler is not None or workers is not None
-                why = f"dask {label}: " + (
-                    "asked for with --workers/--scheduler"
-                    if forced
-                    else f"{n} dates >= {PATH_DASK_MIN_POINTS}, where a LocalCluster pays off"
-                )
             result = monthly_path(
                 dates[0],
                 dates[1],
                 template=template,
                 reference=dates[2],
                 client=client,
-                scheduler=why,
+                scheduler=label,
                 on_progress=advance,
             )
         if chart is not None:

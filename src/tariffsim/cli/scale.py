@@ -60,14 +60,21 @@ def _client(
 
     Without ``--serial``, ``--workers`` or ``--scheduler`` Dask is used only where it helps
     (:func:`tariffsim.scale.serial_reason`, with ``min_solves`` solves at least, by default
-    :data:`~tariffsim.scale.DASK_MIN_SOLVES`); the label says why a run was serial.
+    :data:`~tariffsim.scale.DASK_MIN_SOLVES`); the label says which executor ran and why
+    (``"serial: ..."``, ``"dask local:2: ..."``, ``"dask tcp://...: ..."``).
     """
     if serial:
         if scheduler is not None:
             raise typer.BadParameter("--serial and --scheduler exclude each other")
         yield None, "serial"
         return
-    from tariffsim.scale import DASK_MIN_SOLVES, dask_client, default_workers, serial_reason
+    from tariffsim.scale import (
+        DASK_MIN_SOLVES,
+        dask_client,
+        dask_reason,
+        default_workers,
+        serial_reason,
+    )
 
     threshold = DASK_MIN_SOLVES if min_solves is None else min_solves
     reason = serial_reason(solves, workers, scheduler, min_solves=threshold)
@@ -76,8 +83,9 @@ def _client(
         return
 
     with dask_client(scheduler, workers) as client:
-        label = scheduler if scheduler is not None else f"local:{workers or default_workers()}"
-        yield client, label
+        where = scheduler if scheduler is not None else f"local:{workers or default_workers()}"
+        why = dask_reason(solves, workers, scheduler, min_solves=threshold)
+        yield client, f"dask {where}: {why}"
 
 
 @contextmanager

@@ -29,6 +29,7 @@ __all__ = [
     "ItemError",
     "ItemFailure",
     "dask_client",
+    "dask_reason",
     "default_workers",
     "run_batches",
 ]
@@ -93,12 +94,19 @@ class BatchOutcome(Generic[R]):
 
 
 #: Fewest solves for which a fresh LocalCluster is worth its start-up. Measured with
-#: ``benchmarks/bench_montecarlo.py`` (break-even = start-up / (1/serial rate − 1/Dask rate),
-#: wall time, status-quo draws on na7 x na19, 2 workers): 140, 175 and 176 draws in three runs
-#: on the project's 2-core machine (2026-12-02, LocalCluster start 1-3 s, other jobs running);
-#: rounded up to 200. Below it the CLI solves serially unless ``--workers`` or ``--scheduler``
-#: asks for Dask. The benchmark prints the break-even it measures beside this value.
-DASK_MIN_SOLVES = 200
+#: ``python -m benchmarks.bench_dask`` (break-even = start-up / (serial − Dask seconds per
+#: draw), wall time, status-quo draws on na7 x na19 in the CLI's batches of 25, a fresh
+#: LocalCluster of 2 workers, the project's 2-core machine) on 2026-12-03 at load 3-6: with
+#: the batched numpy draw solver (commit 44be6ca) Dask was slower per draw than serial in
+#: both repeats (1,000 draws: serial 13.2 and 5.7 s, Dask 29.4 and 16.0 s plus 7.7 and 1.8 s
+#: of start-up), so it never broke even; before that solver, 4 repeats gave never, never,
+#: 241 and never, and the one idle run (README, 2026-12-02) 4,455 draws. No finite figure
+#: was measured since; the value is that idle break-even scaled by the batched solver's
+#: 4.6x fewer seconds per draw (which, Dask's per-draw overheads aside, multiplies a
+#: break-even alike), rounded: 20,000. In practice serial on a 2-core machine; ``--workers
+#: N`` or ``--scheduler`` asks for Dask. The benchmark prints the break-even it measures
+#: beside this value.
+DASK_MIN_SOLVES = 20_000
 
 
 def serial_reason(
@@ -125,6 +133,21 @@ def serial_reason(
     if default_workers() == 1:
         return "serial: one usable CPU, so a Dask LocalCluster cannot help (--workers N forces one)"
     return None
+
+
+def dask_reason(
+    solves: int,
+    workers: int | None,
+    scheduler: str | None,
+    *,
+    min_solves: int = DASK_MIN_SOLVES,
+) -> str:
+    """Why ``solves`` solves run on Dask (where :func:`serial_reason` is None), for the output."""
+    if scheduler is not None:
+        return "an existing cluster, asked for with --scheduler"
+    if workers is not None:
+        return f"a LocalCluster of {workers} workers, asked for with --workers"
+    return f"{solves} solves >= {min_solves}, where a fresh LocalCluster pays off"
 
 
 def default_workers() -> int:

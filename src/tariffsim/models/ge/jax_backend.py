@@ -61,10 +61,11 @@ FloatArray = npt.NDArray[np.float64]
 #: Environment variable naming the persistent compilation cache's directory ("off": none).
 CACHE_ENV = "TARIFFSIM_JAX_CACHE"
 
-#: Draws per compiled call of the batched solver (every call has this shape). The Monte
-#: Carlo's default batch (25 draws per task), so its full batches need no padding; on a CPU
-#: the vmapped loops run until the slowest draw of a call converges, so larger chunks only add
-#: idle rows. A GPU wants larger chunks: ``ge.solve_batch(..., jax_batch_rows=...)``.
+#: Draws per compiled call of the batched solver (every call has this shape). The CLI's
+#: default ``--batch`` (25 draws per task), so its full batches need no padding, and a
+#: divisor of ``run_montecarlo``'s default of 100; on a CPU the vmapped loops run until the
+#: slowest draw of a call converges, so larger chunks only add idle rows. A GPU wants larger
+#: chunks: ``ge.solve_batch(..., jax_batch_rows=...)``.
 BATCH_ROWS = 25
 
 
