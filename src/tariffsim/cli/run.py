@@ -9,7 +9,8 @@ line and exit with status 1; nothing is stored for a scenario that fails validat
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -26,7 +27,6 @@ from tariffsim.cli.main import app
 if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fast
     import pandas as pd
 
-    from tariffsim.models.result import ModelResult
     from tariffsim.runs import StoredOutcome
     from tariffsim.scenarios import Scenario
     from tariffsim.scenarios.ranking import RankingResult
@@ -70,11 +70,23 @@ _LEVELS = {"tariff_revenue_base", "tariff_revenue_new", "tariff_revenue_change",
 
 
 def _table(frame: "pd.DataFrame", columns: dict[str, str], title: str, digits: int = 3) -> Table:
+    numeric = [frame[col].dtype.kind in "biufc" for col in columns]  # bool, int, float, complex
+    return _table_of(columns, numeric, frame[list(columns)].itertuples(index=False), title, digits)
+
+
+def _table_of(
+    columns: dict[str, str],
+    numeric: Sequence[bool],
+    rows: Iterable[Sequence[Any]],
+    title: str,
+    digits: int = 3,
+) -> Table:
+    """A Rich table of ``rows`` (cells in the order of ``columns``: name -> heading); numeric
+    columns right-aligned, floats with ``digits`` places (levels none), non-finite as "–"."""
     table = Table(title=title, title_justify="left")
-    for col, label in columns.items():
-        numeric = frame[col].dtype.kind in "biufc"  # bool, integers, floats, complex
-        table.add_column(label, justify="right" if numeric else "left")
-    for row in frame[list(columns)].itertuples(index=False):
+    for label, right in zip(columns.values(), numeric, strict=True):
+        table.add_column(label, justify="right" if right else "left")
+    for row in rows:
         cells = []
         for col, value in zip(columns, row, strict=True):
             places = 0 if col in _LEVELS else digits
@@ -86,11 +98,23 @@ def _table(frame: "pd.DataFrame", columns: dict[str, str], title: str, digits: i
     return table
 
 
-def _headings(columns: Sequence[str]) -> dict[str, str]:
-    """Each column with its heading from :data:`tariffsim.report.COLUMN_LABELS` (or its name)."""
-    from tariffsim.report import COLUMN_LABELS
+def _summary_table(table: Mapping[str, Any], columns: Sequence[str], title: str) -> Table:
+    """``columns`` of a stored summary table (:func:`tariffsim.report.summary_table`)."""
+    names = [str(c[0]) for c in table["columns"]]
+    spec = {str(c[0]): (str(c[1]), bool(c[2])) for c in table["columns"]}
+    where = [names.index(c) for c in columns]
+    return _table_of(
+        {c: spec[c][0] for c in columns},
+        [spec[c][1] for c in columns],
+        ([row[k] for k in where] for row in table["rows"]),
+        title,
+    )
 
-    return {col: COLUMN_LABELS.get(col, col) for col in columns}
+
+def _summary_records(table: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A stored summary table's rows as the JSON output's records (``records`` of the frame)."""
+    names = [str(c[0]) for c in table["columns"]]
+    return [to_jsonable(dict(zip(names, row, strict=True))) for row in table["rows"]]
 
 
 def _check_model(model: str | None) -> None:
@@ -105,66 +129,98 @@ def _store(path: Path | None) -> "ResultsStore":
     return ResultsStore(path)
 
 
-def _print_result(result: "ModelResult", title: str, run_id: str, reused: bool) -> None:
-    from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
+@dataclass(frozen=True)
+class _Shown:
+    """A scenario's stored run as ``run`` and ``main`` print it: ids, the printed tables
+    (:func:`tariffsim.report.run_summary`) and the diagnostics the result carries."""
 
+    run_id: str
+    reused: bool
+    seconds: float
+    model: str
+    baseline: str
+    diagnostics: Mapping[str, Any]
+    summary: Mapping[str, Any]
+
+    @classmethod
+    def of(cls, outcome: "StoredOutcome") -> "_Shown":
+        r = outcome.result
+        return cls(outcome.run_id, outcome.reused, outcome.seconds, r.model, r.baseline,
+                   r.diagnostics, outcome.summary)  # fmt: skip
+
+
+def _stored_summary(store: "ResultsStore", run_id: str) -> _Shown | None:
+    """The stored run ``run_id`` as printed, from its row alone (no frames, no pandas); None
+    for a run stored without a summary. Its diagnostics are those of the result read back
+    (:meth:`~tariffsim.store.StoredRun.to_model_result`: the scalar ones)."""
+    meta = store.load_meta(run_id)
+    if not meta.get("summary"):
+        return None
+    diagnostics = {
+        k: v for k, v in meta["diagnostics"].items() if isinstance(v, (int, float, bool, str))
+    }
+    return _Shown(run_id, True, 0.0, str(meta["model"]), str(meta["baseline"]), diagnostics,
+                  meta["summary"])  # fmt: skip
+
+
+def _print_result(
+    summary: Mapping[str, Any],
+    diagnostics: Mapping[str, Any],
+    title: str,
+    run_id: str,
+    reused: bool,
+) -> None:
     note = " (reused stored run)" if reused else ""
-    summary = _table(
-        country_summary(result), _headings(_SUMMARY_COLUMNS), f"{title} — run {run_id}{note}"
+    _out.print(
+        _summary_table(summary["country"], _SUMMARY_COLUMNS, f"{title} — run {run_id}{note}")
     )
-    flows = _table(
-        top_sector_effects(result, n=8),
-        _headings(_FLOW_COLUMNS),
-        "Largest trade changes in North America",
-    )
-    _out.print(summary)
-    people = people_summary(result)
-    if not people.empty:
-        cols = [c for c in _PEOPLE_COLUMNS if c in people.columns]
+    people = summary["people"]
+    if people["rows"]:
+        names = [c[0] for c in people["columns"]]
         _out.print(
-            _table(
+            _summary_table(
                 people,
-                _headings(cols),
+                [c for c in _PEOPLE_COLUMNS if c in names],
                 "Households (consumer prices x household spending) and jobs by sector",
             )
         )
-    _out.print(flows)
-    _out.print(headline(result), highlight=False, markup=False)
-    if "elasticities" in result.diagnostics:
-        deficits = result.diagnostics.get("deficits")
+    _out.print(
+        _summary_table(summary["flows"], _FLOW_COLUMNS, "Largest trade changes in North America")
+    )
+    _out.print(summary["headline"], highlight=False, markup=False)
+    if "elasticities" in diagnostics:
+        deficits = diagnostics.get("deficits")
         rule = f"; deficits {deficits}" if deficits else ""
         _out.print(
-            f"Elasticities: {result.diagnostics['elasticities']}{rule}.",
+            f"Elasticities: {diagnostics['elasticities']}{rule}.",
             highlight=False,
             markup=False,
         )
 
 
-def _print_outcome(scenario: "Scenario", outcome: "StoredOutcome") -> None:
+def _print_outcome(scenario: "Scenario", shown: _Shown) -> None:
     """The scenario's name and question, then its result tables and headline."""
     _out.print(
         f"[bold]{scenario.name}[/bold]: {escape(scenario.question)}", markup=True, highlight=False
     )
-    _print_result(outcome.result, scenario.name, outcome.run_id, outcome.reused)
+    _print_result(shown.summary, shown.diagnostics, scenario.name, shown.run_id, shown.reused)
 
 
-def _result_payload(outcome: "StoredOutcome", scenario: "Scenario") -> dict[str, Any]:
-    from tariffsim.report import country_summary, headline, people_summary, top_sector_effects
-
-    result = outcome.result
+def _result_payload(shown: _Shown, scenario: "Scenario") -> dict[str, Any]:
+    summary = shown.summary
     return {
-        "run_id": outcome.run_id,
-        "reused": outcome.reused,
+        "run_id": shown.run_id,
+        "reused": shown.reused,
         "scenario": scenario.name,
         "question": scenario.question,
-        "model": result.model,
-        "baseline": result.baseline,
-        "seconds": outcome.seconds,
-        "headline": headline(result),
-        "country": records(country_summary(result)),
-        "households_and_jobs": records(people_summary(result)),
-        "top_trade_changes": records(top_sector_effects(result, n=8)),
-        "diagnostics": result.diagnostics,
+        "model": shown.model,
+        "baseline": shown.baseline,
+        "seconds": shown.seconds,
+        "headline": summary["headline"],
+        "country": _summary_records(summary["country"]),
+        "households_and_jobs": _summary_records(summary["people"]),
+        "top_trade_changes": _summary_records(summary["flows"]),
+        "diagnostics": shown.diagnostics,
     }
 
 
@@ -176,16 +232,11 @@ def _run_many(
     quiet: bool,
     deficits: str | None = None,
     elasticities: str | None = None,
-) -> "list[tuple[Scenario, StoredOutcome]]":
-    from tariffsim.runs import run_and_store
-    from tariffsim.runs.execute import stored_run
-    from tariffsim.scenarios import (
-        load_scenario,
-        prepare,
-        with_deficits,
-        with_elasticities,
-        with_model,
-    )
+) -> "list[tuple[Scenario, _Shown]]":
+    """Run (or read back) each scenario; a stored run with its printed summary is read from
+    its row alone, so a cached run imports neither the models nor pandas."""
+    from tariffsim.runs import stored_run
+    from tariffsim.scenarios import load_scenario, with_deficits, with_elasticities, with_model
 
     # every scenario is read and resolved before anything is solved or stored (one with an
     # identical stored run was resolved when it was stored: it is only read back)
@@ -194,22 +245,33 @@ def _run_many(
         for name in names
     ]
     store = _store(store_path)
-    for scenario in scenarios:
-        if force or stored_run(scenario, store, model) is None:
+    found: dict[int, str] = {}
+    for k, scenario in enumerate(scenarios):
+        run_id = None if force else stored_run(scenario, store, model)
+        if run_id is None:
+            from tariffsim.scenarios import prepare
+
             prepare(with_model(scenario, model))
-    done: list[tuple[Scenario, StoredOutcome]] = []
+        else:
+            found[k] = run_id
+    done: list[tuple[Scenario, _Shown]] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
         task = progress.add_task("scenarios", total=len(scenarios))
-        for scenario in scenarios:
+        for k, scenario in enumerate(scenarios):
             label = f"{scenario.name} ({model or scenario.model})"
 
             def step(what: str, label: str = label) -> None:
                 progress.update(task, description=f"{label}: {what}")
 
-            outcome = run_and_store(scenario, store, model=model, force=force, on_step=step)
+            shown = _stored_summary(store, found[k]) if k in found else None
+            if shown is None:
+                from tariffsim.runs import run_and_store
+
+                outcome = run_and_store(scenario, store, model=model, force=force, on_step=step)
+                shown = _Shown.of(outcome)
             progress.advance(task)
-            done.append((scenario, outcome))
+            done.append((scenario, shown))
     return done
 
 
@@ -220,7 +282,7 @@ RUN_RANK_DRAWS = 10
 
 
 def _rankings(
-    done: "list[tuple[Scenario, StoredOutcome]]",
+    done: "list[tuple[Scenario, _Shown]]",
     model: str | None,
     draws: int,
     sets: str | None,
@@ -229,13 +291,13 @@ def _rankings(
     """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``
     (under the elasticity sets named in ``sets``, else the file's ``[report] rank_sets``, else
     the run's own set)."""
-    from tariffsim.cli.rank import parse_sets
-    from tariffsim.scenarios.ranking import rank_two
-
     out: dict[str, RankingResult] = {}
     wanted = [s for s, _ in done if s.report.rank is not None and (model or s.model) == "ge"]
     if draws == 0 or not wanted:
         return out
+    from tariffsim.cli.rank import parse_sets
+    from tariffsim.scenarios.ranking import rank_two
+
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
         for scenario in wanted:
@@ -462,7 +524,7 @@ def runs_show(
     """Show a stored run: metadata, diagnostics and (for model runs) the summary tables."""
     with errors_to_exit():
         stored = _store(store).load(run_id)
-    meta = to_jsonable({k: v for k, v in stored.meta.items() if k != "frames"})
+    meta = to_jsonable({k: v for k, v in stored.meta.items() if k not in ("frames", "summary")})
     is_model = all(f in stored.frames for f in ("country", "sector", "trade"))
     if as_json:
         payload: dict[str, Any] = {"meta": meta, "frames": sorted(stored.frames)}
@@ -486,7 +548,11 @@ def runs_show(
     info.add_row("frames", ", ".join(sorted(stored.frames)))
     _out.print(info)
     if is_model:
-        _print_result(stored.to_model_result(), str(meta["scenario_name"]), stored.run_id, True)
+        from tariffsim.report import run_summary
+
+        result = stored.to_model_result()
+        summary = stored.meta.get("summary") or run_summary(result)
+        _print_result(summary, result.diagnostics, str(meta["scenario_name"]), stored.run_id, True)
 
 
 @runs_app.command("export")

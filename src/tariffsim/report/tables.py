@@ -7,6 +7,7 @@ caller. North America comes first: rows for CAN, MEX and USA precede the other r
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,8 @@ __all__ = [
     "na_trade_by_sector",
     "north_america_first",
     "people_summary",
+    "run_summary",
+    "summary_table",
     "top_sector_effects",
 ]
 
@@ -259,3 +262,42 @@ def markdown_table(frame: pd.DataFrame, *, digits: int = 3) -> str:
                 cells.append(str(value))
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """A table cell as JSON data that keeps NaN (unlike :func:`tariffsim._jsonable.to_jsonable`,
+    which the JSON output applies later): numpy scalars as Python numbers."""
+    from tariffsim._jsonable import to_jsonable
+
+    if isinstance(value, np.generic):
+        value = value.item()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return to_jsonable(value)
+
+
+def summary_table(frame: pd.DataFrame) -> dict[str, Any]:
+    """``frame`` as JSON data a reader can print without pandas: ``columns`` (name, heading
+    from :data:`COLUMN_LABELS`, numeric?) and ``rows`` (cells, NaN kept)."""
+    columns = [
+        [str(c), COLUMN_LABELS.get(str(c), str(c)), frame[c].dtype.kind in "biufc"]
+        for c in frame.columns
+    ]
+    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
+    return {"columns": columns, "rows": rows}
+
+
+def run_summary(result: ModelResult) -> dict[str, Any]:
+    """What ``tariffsim run`` prints of ``result``, as JSON data stored with the run.
+
+    :func:`country_summary`, :func:`people_summary` and the eight largest
+    :func:`top_sector_effects` as :func:`summary_table` tables, and the :func:`headline`. A
+    run read back from the store prints these instead of recomputing them from its frames,
+    so a cached run needs neither pandas nor the frames, and prints what the first run printed.
+    """
+    return {
+        "country": summary_table(country_summary(result)),
+        "people": summary_table(people_summary(result)),
+        "flows": summary_table(top_sector_effects(result, n=8)),
+        "headline": headline(result),
+    }

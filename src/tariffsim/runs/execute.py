@@ -9,44 +9,30 @@ baseline data, model code): a changed measure rate or a new checkout solves agai
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tariffsim import __version__
 from tariffsim.errors import ScenarioError
 from tariffsim.models.result import ModelResult
 from tariffsim.runs.inputs import run_inputs
+from tariffsim.runs.lookup import key_of, stored_run
 from tariffsim.scenarios import Scenario, run_parameters, run_scenario
-from tariffsim.store import ResultsStore, RunMeta, cache_key
+from tariffsim.store import ResultsStore, RunMeta
 
 __all__ = ["StoredOutcome", "run_and_store", "run_parameters", "stored_run"]
 
 
 @dataclass(frozen=True, eq=False)
 class StoredOutcome:
-    """A scenario run as stored: its id, whether a stored run was reused, and the result."""
+    """A scenario run as stored: its id, whether a stored run was reused, the result and
+    what ``tariffsim run`` prints of it (:func:`tariffsim.report.run_summary`)."""
 
     run_id: str
     reused: bool
     result: ModelResult
     seconds: float
-
-
-def _key(scenario: Scenario, params: dict[str, Any], inputs: dict[str, str]) -> str:
-    """The reuse key of ``scenario`` run with ``params`` from ``inputs``."""
-    return cache_key("run", scenario.text, params, __version__, inputs)
-
-
-def stored_run(scenario: Scenario, store: ResultsStore, model: str | None = None) -> str | None:
-    """The id of a stored run identical to ``scenario`` (with ``model``), or None.
-
-    Lets the CLI skip resolving a scenario it will not solve: a stored run was resolved and
-    checked when it was made, from the same text and inputs.
-    """
-    if not scenario.text.strip():
-        return None
-    return store.find(_key(scenario, run_parameters(scenario, model), run_inputs(scenario)))
+    summary: Mapping[str, Any]
 
 
 def run_and_store(
@@ -71,21 +57,26 @@ def run_and_store(
             f"scenario {scenario.name!r} has no TOML text to store; build it with "
             "Scenario.from_toml_text or load_scenario"
         )
+    from tariffsim.report import run_summary
+
     params = run_parameters(scenario, model)
     inputs = run_inputs(scenario)
-    key = _key(scenario, params, inputs)
     if not force:
-        existing = store.find(key)
+        existing = store.find(key_of(scenario, params, inputs))
         if existing is not None:
             if on_step:
                 on_step("reuse")
             stored = store.load(existing)
-            return StoredOutcome(existing, True, stored.to_model_result(), 0.0)
+            result = stored.to_model_result()
+            # a run stored before summaries were: computed from its frames, as it was printed
+            summary = stored.meta.get("summary") or run_summary(result)
+            return StoredOutcome(existing, True, result, 0.0, summary)
     if on_step:
         on_step("solve")
     start = time.perf_counter()
     result = run_scenario(scenario, model=params["model"])
     seconds = time.perf_counter() - start
+    summary = run_summary(result)
     if on_step:
         on_step("store")
     meta = RunMeta(
@@ -97,6 +88,7 @@ def run_and_store(
         kind="run",
         seconds=seconds,
         inputs=inputs,
+        summary=summary,
     )
     run_id = store.save(result, meta, force=True)
-    return StoredOutcome(run_id, False, result, seconds)
+    return StoredOutcome(run_id, False, result, seconds, summary)

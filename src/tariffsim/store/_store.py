@@ -29,16 +29,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import duckdb
-import pandas as pd
 import platformdirs
 
 from tariffsim import __version__
 from tariffsim.errors import StoreError
-from tariffsim.models.result import FRAME_COLUMNS, ModelResult
 from tariffsim.store._lock import exclusive_lock
+
+if TYPE_CHECKING:  # pandas and the models only where frames are read or written: finding a
+    import pandas as pd  # stored run and reading its row (a cached `tariffsim run`) need neither
+
+    from tariffsim.models.result import ModelResult
 
 __all__ = [
     "STORE_ENV_VAR",
@@ -71,11 +74,18 @@ CREATE TABLE IF NOT EXISTS runs (
     diagnostics VARCHAR NOT NULL,
     cache_key VARCHAR NOT NULL,
     frames VARCHAR NOT NULL,
-    inputs VARCHAR NOT NULL DEFAULT '{}'
+    inputs VARCHAR NOT NULL DEFAULT '{}',
+    summary VARCHAR NOT NULL DEFAULT '{}'
 )
 """
 #: Columns added after the first release, for stores written before them.
-_RUNS_MIGRATIONS = ("ALTER TABLE runs ADD COLUMN IF NOT EXISTS inputs VARCHAR DEFAULT '{}'",)
+_RUNS_MIGRATIONS = (
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS inputs VARCHAR DEFAULT '{}'",
+    "ALTER TABLE runs ADD COLUMN IF NOT EXISTS summary VARCHAR DEFAULT '{}'",
+)
+#: JSON columns of ``runs``, parsed when a row is read (a column missing in a store written
+#: before it was added reads as ``{}``).
+_JSON_COLUMNS = ("parameters", "diagnostics", "frames", "inputs", "summary")
 #: Column order of an INSERT into ``runs``.
 _RUNS_COLUMNS = (
     "run_id",
@@ -93,6 +103,7 @@ _RUNS_COLUMNS = (
     "cache_key",
     "frames",
     "inputs",
+    "summary",
 )
 
 _LIST_COLUMNS = (
@@ -164,6 +175,9 @@ class RunMeta:
         diagnostics: solver facts (converged, iterations, max_residual...).
         inputs: digests of what the run was computed from (``measures``, ``baseline``,
             ``code``; see :func:`tariffsim.runs.run_inputs`), part of the reuse key.
+        summary: JSON-able tables derived from the frames that a reader prints without
+            reading the frames back (``tariffsim run``'s tables,
+            :func:`tariffsim.report.run_summary`); not part of the reuse key.
     """
 
     scenario_name: str
@@ -175,6 +189,7 @@ class RunMeta:
     seconds: float = 0.0
     diagnostics: Mapping[str, Any] = field(default_factory=dict)
     inputs: Mapping[str, str] = field(default_factory=dict)
+    summary: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def cache_key(self) -> str:
@@ -192,6 +207,8 @@ class StoredRun:
 
     def to_model_result(self) -> ModelResult:
         """The run as a :class:`ModelResult` (only for runs that stored the model frames)."""
+        from tariffsim.models.result import FRAME_COLUMNS, ModelResult
+
         missing = [f for f in FRAME_COLUMNS if f not in self.frames]
         if missing:
             raise StoreError(
@@ -327,6 +344,7 @@ class ResultsStore:
             seconds=meta.seconds,
             diagnostics=diagnostics,
             inputs=meta.inputs,
+            summary=meta.summary,
         )
         return self.save_frames(full, frames, force=force)
 
@@ -380,6 +398,7 @@ class ResultsStore:
                         key,
                         json.dumps(columns),
                         json.dumps(dict(meta.inputs), sort_keys=True),
+                        json.dumps(dict(meta.summary)),
                     ],
                 )
                 for name, frame in frames.items():
@@ -446,18 +465,16 @@ class ResultsStore:
         with self._connect() as con:
             return con.execute(query, params).df()
 
+    def load_meta(self, run_id: str) -> dict[str, Any]:
+        """One run's ``runs`` row (id or unique prefix), JSON columns parsed; no frames."""
+        with self._connect() as con:
+            return _meta(con, _resolve(con, run_id, self.path))
+
     def load(self, run_id: str) -> StoredRun:
         """Read one run (id or unique prefix) with all its frames."""
         with self._connect() as con:
             full = _resolve(con, run_id, self.path)
-            cur = con.execute("SELECT * FROM runs WHERE run_id = ?", [full])
-            names = [d[0] for d in cur.description]
-            row = cur.fetchone()
-            assert row is not None  # _resolve guarantees it
-            meta = dict(zip(names, row, strict=True))
-            meta.setdefault("inputs", "{}")  # a store written before inputs were recorded
-            for key in ("parameters", "diagnostics", "frames", "inputs"):
-                meta[key] = json.loads(meta[key] or "{}")
+            meta = _meta(con, full)
             frames: dict[str, pd.DataFrame] = {}
             for name, cols in meta["frames"].items():
                 select = ", ".join(f'"{c}"' for c in cols) if cols else "NULL AS _empty"
@@ -493,6 +510,18 @@ class ResultsStore:
         meta_path.write_text(json.dumps(run.meta, indent=2, default=str), encoding="utf-8")
         written.append(meta_path)
         return written
+
+
+def _meta(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, Any]:
+    """The ``runs`` row of the full id ``run_id`` as a dict, JSON columns parsed."""
+    cur = con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id])
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    assert row is not None  # the caller resolved the id
+    meta = dict(zip(names, row, strict=True))
+    for key in _JSON_COLUMNS:
+        meta[key] = json.loads(meta.get(key) or "{}")
+    return meta
 
 
 def _frame_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,0 +1,126 @@
+"""A cached ``tariffsim run`` prints what the first run printed, from the stored row alone.
+
+The first run stores what it prints (:func:`tariffsim.report.run_summary`) with the run; a
+second identical run reads that row back and prints it without reading the frames, so it
+needs neither pandas nor the models. Checked here: the printed tables equal the ones built
+from the frames (hand-made frame with NaN, integers, flags and text), the cached output
+equals the first output byte for byte (but the "reused" note), a run stored without a
+summary (an older store) prints the same, and the cached path imports no pandas.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from rich.console import Console
+
+from tariffsim._jsonable import records
+from tariffsim.cli import run as run_cli
+from tariffsim.report import summary_table
+from tariffsim.store import ResultsStore
+
+NOTE = " (reused stored run)"
+
+
+def _unnoted(text: str) -> list[str]:
+    """``text``'s lines without the reuse note (the title line is padded to the table width)."""
+    return [line.rstrip() for line in text.replace(NOTE, "").splitlines()]
+
+
+def _render(table: object) -> str:
+    console = Console(file=io.StringIO(), width=120, markup=False, emoji=False)
+    console.print(table)
+    out = console.file
+    assert isinstance(out, io.StringIO)
+    return out.getvalue()
+
+
+def test_a_summary_table_prints_and_exports_as_its_frame() -> None:
+    frame = pd.DataFrame(
+        {
+            "region": ["CAN", "MEX", "USA"],
+            "welfare_pct": [-0.123456, float("nan"), 1e-9],
+            "value_base": [1234567.891, -2.5, float("inf")],
+            "jobs_reallocated": [3, 0, 12345],
+            "flag": [True, False, True],
+            "household_currency": ["CAD", None, "USD"],
+        }
+    )
+    columns = {c: f"{c} heading" for c in frame.columns}
+    stored = json.loads(json.dumps(summary_table(frame)))  # as the store keeps it
+    stored["columns"] = [[c, columns[c], numeric] for c, _, numeric in stored["columns"]]
+    direct = _render(run_cli._table(frame, columns, "t"))
+    assert _render(run_cli._summary_table(stored, list(columns), "t")) == direct
+    assert "–" in direct and "1,234,568" in direct  # NaN/inf shown as "–", levels rounded
+    assert run_cli._summary_records(stored) == records(frame)
+
+
+def _tariffsim(*args: str, env: dict[str, str] | None = None) -> str:
+    out = subprocess.run(
+        [sys.executable, "-m", "tariffsim", *args],
+        capture_output=True, text=True, timeout=600, check=False, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """A store holding status-quo, and the first run's text and JSON output."""
+    path = tmp_path_factory.mktemp("cached") / "runs.duckdb"
+    first = _tariffsim("run", "status-quo", "--draws", "0", "--store", str(path))
+    store = ResultsStore(path)
+    as_json = _tariffsim("run", "status-quo", "--draws", "0", "--json", "--store", str(path))
+    assert len(store.list_runs()) == 1
+    return path, first, as_json
+
+
+def test_a_cached_run_prints_what_the_first_run_printed(stored: tuple[Path, str, str]) -> None:
+    path, first, _ = stored
+    again = _tariffsim("run", "status-quo", "--draws", "0", "--store", str(path))
+    assert NOTE in again and NOTE not in first
+    assert _unnoted(again) == _unnoted(first)
+    assert [a for a, b in zip(again.splitlines(), first.splitlines(), strict=True) if a != b] == [
+        line for line in again.splitlines() if NOTE in line
+    ]  # only the title line differs
+    assert "Largest trade changes" in first and "Elasticities:" in first
+
+
+def test_a_run_stored_without_a_summary_prints_the_same(
+    stored: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    path, first, as_json = stored
+    old = tmp_path / "old.duckdb"
+    old.write_bytes(path.read_bytes())
+    with duckdb.connect(str(old)) as con:  # as a store written before summaries were
+        con.execute("UPDATE runs SET summary = '{}'")
+    again = _tariffsim("run", "status-quo", "--draws", "0", "--store", str(old))
+    assert _unnoted(again) == _unnoted(first)
+    fresh = _tariffsim("run", "status-quo", "--draws", "0", "--json", "--store", str(path))
+    legacy = _tariffsim("run", "status-quo", "--draws", "0", "--json", "--store", str(old))
+    assert json.loads(fresh) == json.loads(legacy) == json.loads(as_json)
+
+
+def test_a_cached_run_needs_no_pandas(stored: tuple[Path, str, str]) -> None:
+    path, _, _ = stored
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['tariffsim', 'run', 'status-quo', '--draws', '0', '--store', {str(path)!r}]\n"
+        "from tariffsim.cli.entry import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('LOADED', ' '.join(m for m in ('pandas', 'xarray', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "reused stored run" in out.stdout  # the probe really read the stored run back
+    assert out.stdout.split("LOADED", 1)[1].split() == []
