@@ -85,7 +85,8 @@ class PathResult:
         dates: the solved dates, in order.
         country: one row per date × region.
         trade: one row per date × importer × exporter (CAN/MEX/USA pairs), summed over sectors.
-        scheduler: which scheduler solved the dates, and why (``"serial: ..."``, ``"local:2"``).
+        scheduler: which scheduler solved the dates, and why (``"serial: ..."``,
+            ``"dask local:2: ..."``).
     """
 
     scenario: str
