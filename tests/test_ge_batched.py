@@ -217,3 +217,15 @@ def test_a_draw_whose_fast_sum_underflows_steps_as_written() -> None:
         np.testing.assert_allclose(log_c[b], c, rtol=1e-13, atol=1e-13)
         shares = prices.shares(log_c, log_p)[b]
         np.testing.assert_allclose(shares, eq.trade_shares(np, log_base, c, p, theta), 1e-12)
+
+
+def test_an_iceberg_shock_as_the_scalar_solver(status_quo: Problem) -> None:
+    import dataclasses
+
+    d_hat = np.full(status_quo.baseline.trade.shape, 1.05)  # every flow 5% dearer to ship ...
+    n = d_hat.shape[0]
+    d_hat[np.arange(n), np.arange(n), :] = 1.0  # ... but domestic sales
+    problem = dataclasses.replace(status_quo, trade_cost_hat=d_hat)
+    batched = _assert_draws_equal(problem, _draws(status_quo, 4, seed=17))
+    plain = _assert_draws_equal(status_quo, _draws(status_quo, 4, seed=17))
+    assert all(a.tech.sum() != 0 and b.tech.sum() == 0 for a, b in zip(batched, plain, strict=True))
