@@ -124,3 +124,47 @@ def test_a_cached_run_needs_no_pandas(stored: tuple[Path, str, str]) -> None:
     assert out.returncode == 0, out.stderr
     assert "reused stored run" in out.stdout  # the probe really read the stored run back
     assert out.stdout.split("LOADED", 1)[1].split() == []
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A store after one default ``run status-quo`` (with its Canada-Mexico ranking), and
+    that run's output."""
+    path = tmp_path_factory.mktemp("ranked") / "runs.duckdb"
+    return path, _tariffsim("run", "status-quo", "--store", str(path))
+
+
+def test_the_ranking_is_stored_and_printed_again_unchanged(ranked: tuple[Path, str]) -> None:
+    path, first = ranked
+    assert "θ draws" in first and "ranking flips" in first
+    again = _tariffsim("run", "status-quo", "--store", str(path))
+    assert _unnoted(again) == _unnoted(first)
+    kinds = sorted(ResultsStore(path).list_runs()["kind"])
+    assert kinds == ["ranking", "run"]  # the second call stored nothing new
+    cached = json.loads(_tariffsim("run", "status-quo", "--json", "--store", str(path)))
+    forced = json.loads(_tariffsim("run", "status-quo", "--json", "--force", "--store", str(path)))
+    assert cached[0]["reused"] and not forced[0]["reused"]
+    assert cached[0]["ranking"] == forced[0]["ranking"]  # stored = ranked again
+    assert cached[0]["ranking"]["draws"] == 10 and cached[0]["ranking"]["rows"]
+    assert len(ResultsStore(path).list_runs(kind="ranking")) == 2  # --force stored anew
+    other = json.loads(
+        _tariffsim("run", "status-quo", "--draws", "3", "--json", "--store", str(path))
+    )
+    assert other[0]["reused"] and other[0]["ranking"]["draws"] == 3  # other settings: ranked
+
+
+def test_a_cached_run_with_its_ranking_needs_no_pandas(ranked: tuple[Path, str]) -> None:
+    path, _ = ranked
+    probe = (
+        "import sys\n"
+        f"sys.argv = ['tariffsim', 'run', 'status-quo', '--store', {str(path)!r}]\n"
+        "from tariffsim.cli.entry import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print('LOADED', ' '.join(m for m in ('pandas', 'xarray', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert out.returncode == 0, out.stderr
+    assert "reused stored run" in out.stdout and "θ draws" in out.stdout
+    assert out.stdout.split("LOADED", 1)[1].split() == []

@@ -5,6 +5,7 @@ under each deficit rule, welfare in percent and in dollars, the 5–95% band of 
 share of draws in which the ranking flips.
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -15,7 +16,7 @@ from tariffsim.cli.main import app
 if TYPE_CHECKING:
     from tariffsim.scenarios.ranking import RankingResult
 
-__all__ = ["parse_sets", "print_ranking", "rank", "ranking_payload"]
+__all__ = ["parse_sets", "print_ranking", "print_ranking_payload", "rank", "ranking_payload"]
 
 _out = make_console()
 
@@ -81,12 +82,18 @@ def ranking_payload(result: "RankingResult") -> dict[str, Any]:
 
 def print_ranking(result: "RankingResult", note: str = "") -> None:
     """The ranking's heading (draws, cv, seed), its summary lines and its verdict."""
+    print_ranking_payload(ranking_payload(result), note)
+
+
+def print_ranking_payload(payload: Mapping[str, Any], note: str = "") -> None:
+    """:func:`print_ranking` from the ranking's JSON (:func:`ranking_payload`; a stored
+    ranking's summary): the same lines."""
     _out.print(
-        f"{result.scenario}: {result.a} vs {result.b} over {result.draws} θ draws (cv "
-        f"{result.cv:g}, seed {result.seed}) per deficit rule, elasticities "
-        f"{', '.join(result.sets) or 'as in the scenario'}{note}",
+        f"{payload['scenario']}: {payload['a']} vs {payload['b']} over {payload['draws']} θ "
+        f"draws (cv {payload['cv']:g}, seed {payload['seed']}) per deficit rule, elasticities "
+        f"{', '.join(payload['sets']) or 'as in the scenario'}{note}",
         highlight=False,
         markup=False,
     )
-    _out.print(result.summary(), highlight=False, markup=False)
-    _out.print(result.verdict(), highlight=False, markup=False)
+    _out.print(payload["summary"], highlight=False, markup=False)
+    _out.print(payload["verdict"], highlight=False, markup=False)

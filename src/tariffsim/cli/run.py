@@ -9,6 +9,7 @@ line and exit with status 1; nothing is stored for a scenario that fails validat
 import datetime as dt
 import json
 import math
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +30,6 @@ if TYPE_CHECKING:  # imported lazily at run time, to keep `tariffsim --help` fas
 
     from tariffsim.runs import StoredOutcome
     from tariffsim.scenarios import Scenario
-    from tariffsim.scenarios.ranking import RankingResult
     from tariffsim.store import ResultsStore
 
 __all__ = [
@@ -287,25 +287,42 @@ def _rankings(
     draws: int,
     sets: str | None,
     quiet: bool,
-) -> "dict[str, RankingResult]":
+    store_path: Path | None = None,
+    force: bool = False,
+) -> dict[str, Mapping[str, Any]]:
     """:func:`~tariffsim.scenarios.ranking.rank_two` of each GE scenario with ``[report] rank``
     (under the elasticity sets named in ``sets``, else the file's ``[report] rank_sets``, else
-    the run's own set)."""
-    out: dict[str, RankingResult] = {}
+    the run's own set), as :func:`~tariffsim.cli.rank.ranking_payload` JSON: read from the
+    results store when an identical ranking is stored (unless ``force``), else computed and
+    stored (:mod:`tariffsim.runs.rankings`)."""
+    out: dict[str, Mapping[str, Any]] = {}
     wanted = [s for s, _ in done if s.report.rank is not None and (model or s.model) == "ge"]
     if draws == 0 or not wanted:
         return out
     from tariffsim.cli.rank import parse_sets
-    from tariffsim.scenarios.ranking import rank_two
+    from tariffsim.runs.rankings import ranking_meta, save_ranking, stored_ranking
 
+    store = _store(store_path)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
         for scenario in wanted:
             assert scenario.report.rank is not None
             a, b = scenario.report.rank
-            progress.add_task(f"{scenario.name}: {a} vs {b} over {draws} θ draws per rule")
             chosen = parse_sets(sets) or scenario.report.rank_sets
-            out[scenario.name] = rank_two(scenario, a=a, b=b, draws=draws, sets=chosen)
+            meta = ranking_meta(scenario, a, b, draws, chosen)
+            stored = None if force else stored_ranking(store, meta)
+            if stored is not None:
+                out[scenario.name] = stored
+                continue
+            from tariffsim.cli.rank import ranking_payload
+            from tariffsim.scenarios.ranking import rank_two
+
+            progress.add_task(f"{scenario.name}: {a} vs {b} over {draws} θ draws per rule")
+            start = time.perf_counter()
+            result = rank_two(scenario, a=a, b=b, draws=draws, sets=chosen)
+            payload = ranking_payload(result)
+            save_ranking(store, meta, result.table, payload, time.perf_counter() - start)
+            out[scenario.name] = payload
     return out
 
 
@@ -363,6 +380,9 @@ def run(
     gains (loses) more of the two, in percent and dollars, with the 5–95% band across θ draws
     and both deficit rules (and the elasticity sets of ``--sets``) and the share of draws in
     which the ranking flips (``tariffsim rank``'s numbers, with ``--draws`` draws).
+
+    An identical run is read back from the store, and so is its ranking (stored as a run of
+    kind ``ranking``), unless ``--force``: a second call prints the same without solving.
     """
     _check_model(model)
     if deficits is not None and deficits not in ("fixed", "balanced"):
@@ -377,24 +397,21 @@ def run(
             deficits=deficits,
             elasticities=elasticities,
         )
-        ranked = _rankings(done, model, draws, rank_sets, quiet=as_json)
+        ranked = _rankings(done, model, draws, rank_sets, as_json, store, force)
     if as_json:
-        from tariffsim.cli.rank import ranking_payload
-
         payloads = []
         for scenario, outcome in done:
             payload = _result_payload(outcome, scenario)
-            ranking = ranked.get(scenario.name)
-            payload["ranking"] = None if ranking is None else ranking_payload(ranking)
+            payload["ranking"] = ranked.get(scenario.name)
             payloads.append(payload)
         emit_json(payloads)
         return
-    from tariffsim.cli.rank import print_ranking
+    from tariffsim.cli.rank import print_ranking_payload
 
     for scenario, outcome in done:
         _print_outcome(scenario, outcome)
         if scenario.name in ranked:
-            print_ranking(
+            print_ranking_payload(
                 ranked[scenario.name],
                 note=f" (tariffsim run --draws {draws}; tariffsim rank for 100 draws, --sets "
                 "for other elasticity sets)",

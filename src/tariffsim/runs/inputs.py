@@ -81,10 +81,11 @@ def _measure_files() -> list[tuple[str, bytes]]:
 
 
 @functools.cache
-def code_digest() -> str:
-    """SHA-256 over the package version and the ``.py`` source of :data:`CODE_PACKAGES`."""
+def code_digest(packages: tuple[str, ...] = CODE_PACKAGES) -> str:
+    """SHA-256 over the package version and the ``.py`` source of ``packages`` (default
+    :data:`CODE_PACKAGES`; a stored ranking adds ``scale``, whose θ draws it uses)."""
     files = [("version", __version__.encode("utf-8"))]
-    for pkg in CODE_PACKAGES:
+    for pkg in packages:
         root = resources.files("tariffsim") / pkg
         files += [(f"{pkg}/{rel}", e.read_bytes()) for rel, e in _walk(root) if rel.endswith(".py")]
     return _digest(files)
