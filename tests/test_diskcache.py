@@ -58,7 +58,7 @@ def _assert_same_tables(a: engine_module._Tables, b: engine_module._Tables) -> N
 def test_cached_tables_equal_the_tables_built_from_the_files(cache_home: Path) -> None:
     built = engine_module._tables(load_products())
     first = engine_module._shipped_tables()  # a miss: built and saved
-    assert len(list((cache_home / "tariffsim").glob(f"{CACHE_NAME}-*.npz"))) == 1
+    assert len(list((cache_home / "tariffsim").glob(f"{CACHE_NAME}-*"))) == 1
     engine_module._SHIPPED.clear()
     second = engine_module._shipped_tables()  # a hit: read back
     assert second.data is None and first.data is not None
@@ -86,8 +86,9 @@ def test_a_damaged_entry_is_rebuilt(cache_home: Path) -> None:
     key = shipped_key()
     path = _diskcache.cache_path(CACHE_NAME, key)
     assert path is not None
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"not a zip file")
+    path.mkdir(parents=True)
+    (path / "arrays.json").write_text('["hts10"]')
+    (path / "0.npy").write_bytes(b"not an npy file")
     assert _diskcache.load_arrays(CACHE_NAME, key) is None
     tables = engine_module._shipped_tables()
     _assert_same_tables(engine_module._tables(load_products()), tables)
@@ -107,7 +108,7 @@ def test_only_the_newest_entries_are_kept(cache_home: Path) -> None:
         path = _diskcache.save_arrays("probe", str(k) * 64, {"a": np.arange(k)})
         assert path is not None
         os.utime(path, (k, k))
-    kept = sorted(p.name for p in (cache_home / "tariffsim").glob("probe-*.npz"))
+    kept = sorted(p.name for p in (cache_home / "tariffsim").glob("probe-*"))
     assert len(kept) == _diskcache.KEEP
     loaded = _diskcache.load_arrays("probe", str(_diskcache.KEEP + 1) * 64)
     assert loaded is not None
@@ -125,7 +126,7 @@ def test_rates_prints_the_same_with_a_cold_warm_or_disabled_cache(tmp_path: Path
         return out.stdout
 
     cold = rates()
-    assert list(tmp_path.glob(f"tariffsim/{CACHE_NAME}-*.npz"))
+    assert list(tmp_path.glob(f"tariffsim/{CACHE_NAME}-*"))
     warm = rates()
     off = rates(TARIFFSIM_NO_CACHE="1")
     assert "ETR" in cold

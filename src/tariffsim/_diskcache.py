@@ -3,19 +3,22 @@
 Some start-up work turns shipped data into the same arrays in every process (the HTS10 product
 tables behind ``tariffsim rates``: reading Parquet with pyarrow and building month x line
 matrices, about a third of the command's CPU time). :func:`load_arrays` and
-:func:`save_arrays` keep such arrays as an uncompressed ``.npz`` named by a content key the
+:func:`save_arrays` keep such arrays as a folder of ``.npy`` files named by a content key the
 caller computes from every input (the files' bytes and the code that derives the arrays), so
-an edited file or a new version is a miss, never a stale hit. The cache is only a shortcut:
-an unreadable, damaged or unwritable entry (read-only home, full disk) is ignored and the
-caller computes the arrays as it would without it. ``TARIFFSIM_NO_CACHE=1`` turns it off.
+an edited file or a new version is a miss, never a stale hit. Arrays are read back memory-mapped
+and read-only: a process touches only the pages it uses (one month of a month x line matrix).
+The cache is only a shortcut: an unreadable, damaged or unwritable entry (read-only home, full
+disk) is ignored and the caller computes the arrays as it would without it.
+``TARIFFSIM_NO_CACHE=1`` turns it off.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import tempfile
-import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,12 +26,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["cache_path", "content_key", "load_arrays", "save_arrays"]
+__all__ = ["KEEP", "cache_path", "content_key", "load_arrays", "save_arrays"]
 
 Arrays = dict[str, npt.NDArray[Any]]
 
 #: Entries kept per name (newest first): one per checkout or version in use, within reason.
 KEEP = 4
+#: The file listing an entry's array names (array k is ``k.npy``); written last.
+_INDEX = "arrays.json"
 
 
 def content_key(parts: Iterable[bytes]) -> str:
@@ -40,23 +45,27 @@ def content_key(parts: Iterable[bytes]) -> str:
 
 
 def cache_path(name: str, key: str) -> Path | None:
-    """Where the entry ``name`` with ``key`` lives (None when the cache is turned off)."""
+    """The folder of the entry ``name`` with ``key`` (None when the cache is turned off)."""
     if os.environ.get("TARIFFSIM_NO_CACHE"):
         return None
     from platformdirs import user_cache_path
 
-    return user_cache_path("tariffsim") / f"{name}-{key[:32]}.npz"
+    return user_cache_path("tariffsim") / f"{name}-{key[:32]}"
 
 
 def load_arrays(name: str, key: str) -> Arrays | None:
-    """The arrays saved under ``name`` and ``key``, or None (missing, unreadable, damaged)."""
+    """The arrays saved under ``name`` and ``key`` (memory-mapped, read-only), or None
+    (missing, unreadable or damaged entry)."""
     path = cache_path(name, key)
-    if path is None or not path.is_file():
+    if path is None or not (path / _INDEX).is_file():
         return None
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {k: npz[k] for k in npz.files}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        names = json.loads((path / _INDEX).read_text(encoding="utf-8"))
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            return None
+        return {n: np.load(path / f"{k}.npy", mmap_mode="r") for k, n in enumerate(names)}
+    except (OSError, ValueError):
+        shutil.rmtree(path, ignore_errors=True)  # damaged: removed, so it can be written anew
         return None
 
 
@@ -68,28 +77,34 @@ def _mtime(path: Path) -> float:
 
 
 def save_arrays(name: str, key: str, arrays: Arrays) -> Path | None:
-    """Save ``arrays`` under ``name`` and ``key`` (atomically); None if it cannot be written.
+    """Save ``arrays`` under ``name`` and ``key``; None if it cannot be written.
 
-    Only the :data:`KEEP` newest entries of ``name`` are kept (several checkouts or versions
-    on one machine share the directory, each with its own key).
+    The entry is written in a temporary folder and renamed into place, so a reader sees a
+    whole entry or none. Only the :data:`KEEP` newest entries of ``name`` are kept (several
+    checkouts or versions on one machine share the directory, each with its own key).
     """
     path = cache_path(name, key)
     if path is None:
         return None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}-", suffix=".npz")
+        tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{name}-"))
         try:
-            with os.fdopen(fd, "wb") as fh:
-                savez: Any = np.savez  # its stubs type **kwds as its own keyword options
-                savez(fh, allow_pickle=False, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        entries = sorted(path.parent.glob(f"{name}-*.npz"), key=_mtime, reverse=True)
+            for k, array in enumerate(arrays.values()):
+                np.save(tmp / f"{k}.npy", array, allow_pickle=False)
+            (tmp / _INDEX).write_text(json.dumps(list(arrays)), encoding="utf-8")
+            os.replace(tmp, path)  # an existing entry (another process's) is left as it is
+        except OSError:
+            if not path.is_dir():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        entries = sorted(path.parent.glob(f"{name}-*"), key=_mtime, reverse=True)
         for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:  # a single-file entry of an earlier layout
+                old.unlink(missing_ok=True)
     except OSError:
         return None
     return path

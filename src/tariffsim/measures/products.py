@@ -26,6 +26,7 @@ import values (``weights="month"``) or fixed 2025 annual values (``weights="2025
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,12 +192,12 @@ def _tables(data: ProductData) -> _Tables:
 
 def shipped_key() -> str:
     """Content key of the shipped tables' arrays: the product files' bytes, the source of this
-    module (which derives the arrays) and of the reader, and the numpy version."""
+    module (which derives the arrays), of the reader and of the cache, and numpy's version."""
     from tariffsim import _diskcache
     from tariffsim.data import products as reader
 
     files = [reader.folder() / f"{name}.parquet" for name in reader.FILES]
-    code = [Path(__file__).read_bytes(), Path(reader.__file__).read_bytes()]
+    code = [Path(str(m.__file__)).read_bytes() for m in (sys.modules[__name__], reader, _diskcache)]
     return _diskcache.content_key(
         [*code, np.__version__.encode(), *(f.read_bytes() for f in files)]
     )
