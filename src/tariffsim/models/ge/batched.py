@@ -91,16 +91,6 @@ class BatchEconomy:
             wage_bill=np.stack([w * s.w_hat for w, s in zip(wl, solved, strict=True)]),
         )
 
-    def draw(self, b: int) -> Economy:
-        """Draw ``b`` as a plain :class:`Economy`."""
-        return dataclasses.replace(
-            self.base,
-            pi=self.pi[b] if self.pi.ndim == 4 else self.pi,
-            expenditure=self.expenditure[b] if self.expenditure.ndim == 3 else self.expenditure,
-            wage_bill=self.wage_bill[b] if self.wage_bill.ndim == 2 else self.wage_bill,
-            theta=self.theta[b],
-        )
-
 
 @dataclass(frozen=True, eq=False)
 class BatchStart:
