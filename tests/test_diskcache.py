@@ -131,3 +131,41 @@ def test_rates_prints_the_same_with_a_cold_warm_or_disabled_cache(tmp_path: Path
     off = rates(TARIFFSIM_NO_CACHE="1")
     assert "ETR" in cold
     assert cold == warm == off
+
+
+def test_the_shipped_measures_parse_the_same_from_the_cached_toml(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tariffsim.measures import timeline as timeline_module
+
+    def fresh() -> Timeline:
+        timeline_module._parse_shipped.cache_clear()
+        return Timeline.default()
+
+    cold = fresh()  # parses the TOML and saves it
+    entries = list((cache_home / "tariffsim").glob(f"{timeline_module.TOML_CACHE_NAME}-*"))
+    assert len(entries) == 1
+    warm = fresh()  # reads it back
+    monkeypatch.setenv("TARIFFSIM_NO_CACHE", "1")
+    off = fresh()
+    assert cold.measures == warm.measures == off.measures
+    assert [m.origin for m in warm.measures] == [m.origin for m in off.measures]
+    assert (warm.as_of, warm.record_start) == (off.as_of, off.record_start)
+    timeline_module._parse_shipped.cache_clear()
+
+
+def test_cached_data_admits_only_plain_values(cache_home: Path) -> None:
+    import datetime as dt
+
+    plain = {"a": [1, 2.5, "x", None, True], "d": dt.date(2025, 3, 4)}
+    assert _diskcache.save_data("probe", "p" * 64, plain) is not None
+    assert _diskcache.load_data("probe", "p" * 64) == plain
+    assert _diskcache.save_data("probe", "q" * 64, {"path": Path("/x")}) is not None
+    assert _diskcache.load_data("probe", "q" * 64) is None  # a class: refused, entry removed
+    assert not list((cache_home / "tariffsim").glob("probe-qqq*"))
+
+
+def test_invalid_toml_is_left_to_the_parser_to_report() -> None:
+    from tariffsim.measures import timeline as timeline_module
+
+    assert timeline_module._shipped_toml(("a = [",)) == [None]

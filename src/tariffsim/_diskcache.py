@@ -1,4 +1,5 @@
-"""Arrays derived from shipped files, kept in the user cache directory between processes.
+"""Arrays and data derived from shipped files, kept in the user cache directory between
+processes.
 
 Some start-up work turns shipped data into the same arrays in every process (the HTS10 product
 tables behind ``tariffsim rates``: reading Parquet with pyarrow and building month x line
@@ -10,13 +11,19 @@ and read-only: a process touches only the pages it uses (one month of a month x 
 The cache is only a shortcut: an unreadable, damaged or unwritable entry (read-only home, full
 disk) is ignored and the caller computes the arrays as it would without it.
 ``TARIFFSIM_NO_CACHE=1`` turns it off.
+
+:func:`load_data` and :func:`save_data` keep plain data the same way (parsed TOML: dicts,
+lists, text, numbers, dates) as one pickle read back by an unpickler that admits no class but
+the :mod:`datetime` ones, so a cache entry can never run code.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -26,7 +33,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["KEEP", "cache_path", "content_key", "load_arrays", "save_arrays"]
+__all__ = [
+    "KEEP",
+    "cache_path",
+    "content_key",
+    "load_arrays",
+    "load_data",
+    "save_arrays",
+    "save_data",
+]
 
 Arrays = dict[str, npt.NDArray[Any]]
 
@@ -108,3 +123,59 @@ def save_arrays(name: str, key: str, arrays: Arrays) -> Path | None:
     except OSError:
         return None
     return path
+
+
+#: The only classes a data entry may name: :mod:`datetime`'s (TOML dates and times).
+_PLAIN_CLASSES = {
+    ("datetime", n): getattr(dt, n) for n in ("date", "datetime", "time", "timedelta", "timezone")
+}
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles dicts, lists, text, numbers and :mod:`datetime` values only."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _PLAIN_CLASSES[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not plain data") from None
+
+
+def load_data(name: str, key: str) -> Any | None:
+    """The plain data saved under ``name`` and ``key``, or None (missing, unreadable, damaged
+    or holding anything but plain data)."""
+    path = cache_path(name, key)
+    if path is None:
+        return None
+    try:
+        with path.with_suffix(".pickle").open("rb") as fh:
+            return _PlainUnpickler(fh).load()
+    except FileNotFoundError:
+        return None
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError, AttributeError):
+        path.with_suffix(".pickle").unlink(missing_ok=True)
+        return None
+
+
+def save_data(name: str, key: str, data: Any) -> Path | None:
+    """Save plain ``data`` (what :func:`load_data` admits) under ``name`` and ``key``
+    atomically; None if it cannot be written. The :data:`KEEP` newest entries are kept."""
+    path = cache_path(name, key)
+    if path is None:
+        return None
+    target = path.with_suffix(".pickle")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{name}-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        entries = sorted(target.parent.glob(f"{name}-*.pickle"), key=_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        return None
+    return target

@@ -448,12 +448,19 @@ def _check_references(file: str, parsed: MeasureFile, lines: Mapping[str, int | 
         seen.add(m.id)
 
 
-def parse_measure_text(text: str, file: str = "<string>") -> MeasureFile:
-    """Parse and validate the text of a measure file; raise :class:`MeasureError` on any fault."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise MeasureError(f"file {file}: not valid TOML: {exc}") from None
+def parse_measure_text(
+    text: str, file: str = "<string>", *, data: dict[str, Any] | None = None
+) -> MeasureFile:
+    """Parse and validate the text of a measure file; raise :class:`MeasureError` on any fault.
+
+    ``data``: ``tomllib.loads(text)`` when the caller already has it (the shipped files'
+    parsed TOML kept in the user cache, see :meth:`~tariffsim.measures.Timeline.default`).
+    """
+    if data is None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise MeasureError(f"file {file}: not valid TOML: {exc}") from None
     try:
         parsed = MeasureFile.model_validate(data)
     except ValidationError as exc:

@@ -38,6 +38,8 @@ baseline and trade-weighted to the aggregate with :func:`tariffsim.data.aggregat
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -352,10 +354,9 @@ class Timeline:
         """The shipped 2025–26 timeline: every measure file of the package's
         ``resources/measures`` folder (:func:`shipped_files`), merged."""
         folder = resources.files("tariffsim") / "resources" / "measures"
-        return cls.from_files(
-            _parse_shipped((folder / name).read_text(encoding="utf-8"), name)
-            for name in shipped_files()
-        )
+        names = shipped_files()
+        texts = tuple((folder / name).read_text(encoding="utf-8") for name in names)
+        return cls.from_files(_parse_shipped(texts, names))
 
     @classmethod
     def from_measures(
@@ -724,12 +725,41 @@ class Timeline:
         return frame.sort_values(["date", "measure_id"], kind="stable").reset_index(drop=True)
 
 
-@lru_cache(maxsize=32)
-def _parse_shipped(text: str, name: str) -> MeasureFile:
-    """:func:`parse_measure_text` of a shipped file, once per process and text (the parsed
-    file is frozen): a ranking or a path prepares a scenario many times, and parsing the
-    TOML and validating every measure was most of each preparation's time."""
-    return parse_measure_text(text, name)
+@lru_cache(maxsize=4)
+def _parse_shipped(texts: tuple[str, ...], names: tuple[str, ...]) -> tuple[MeasureFile, ...]:
+    """:func:`parse_measure_text` of the shipped files, once per process and texts (the parsed
+    files are frozen): a ranking or a path prepares a scenario many times, and parsing the
+    TOML and validating every measure was most of each preparation's time. The TOML itself
+    comes from the user cache when the texts were parsed before (:func:`_shipped_toml`)."""
+    data = _shipped_toml(texts)
+    return tuple(
+        parse_measure_text(text, name, data=d)
+        for text, name, d in zip(texts, names, data, strict=True)
+    )
+
+
+#: Name of the shipped measure files' parsed TOML in the user cache.
+TOML_CACHE_NAME = "measure-toml"
+
+
+def _shipped_toml(texts: tuple[str, ...]) -> list[dict[str, Any] | None]:
+    """``tomllib.loads`` of each text, kept in the user cache (:mod:`tariffsim._diskcache`,
+    keyed on the texts and the Python version) because reading TOML was four fifths of
+    parsing the shipped files (about 0.06 CPU-s of every ``tariffsim rates``); validation
+    still runs on every parse. Nones (parse the text itself) when a text is not valid TOML,
+    so that :func:`parse_measure_text` reports it."""
+    from tariffsim import _diskcache
+
+    key = _diskcache.content_key([sys.version.encode(), *(t.encode("utf-8") for t in texts)])
+    cached = _diskcache.load_data(TOML_CACHE_NAME, key)
+    if isinstance(cached, list) and len(cached) == len(texts):
+        return cached
+    try:
+        parsed: list[dict[str, Any] | None] = [tomllib.loads(t) for t in texts]
+    except tomllib.TOMLDecodeError:
+        return [None] * len(texts)
+    _diskcache.save_data(TOML_CACHE_NAME, key, parsed)
+    return parsed
 
 
 def _reason(m: Measure, date: dt.date) -> str:
