@@ -100,8 +100,10 @@ class BatchOutcome(Generic[R]):
 #: the batched numpy draw solver (commit 44be6ca) Dask was slower per draw than serial in
 #: both repeats (1,000 draws: serial 13.2 and 5.7 s, Dask 29.4 and 16.0 s plus 7.7 and 1.8 s
 #: of start-up), so it never broke even; before that solver, 4 repeats gave never, never,
-#: 241 and never, and the one idle run (README, 2026-12-02) 4,455 draws. No finite figure
-#: was measured since; the value is that idle break-even scaled by the batched solver's
+#: 241 and never, and the one idle run (README, 2026-12-02) 4,455 draws. Idle again (load
+#: 0.8-1.7, same day): 1,000 draws serial 5.5 / 4.9 s, Dask 6.7 / 6.2 s (+1.4 / 0.9 s
+#: start-up); 3,000 draws serial 15.5 s, Dask 16.4 s: never. No finite figure was measured
+#: since; the value is that idle break-even scaled by the batched solver's
 #: 4.6x fewer seconds per draw (which, Dask's per-draw overheads aside, multiplies a
 #: break-even alike), rounded: 20,000. In practice serial on a 2-core machine; ``--workers
 #: N`` or ``--scheduler`` asks for Dask. The benchmark prints the break-even it measures
