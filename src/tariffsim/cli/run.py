@@ -149,11 +149,11 @@ class _Shown:
                    r.diagnostics, outcome.summary)  # fmt: skip
 
 
-def _stored_summary(store: "ResultsStore", run_id: str) -> _Shown | None:
-    """The stored run ``run_id`` as printed, from its row alone (no frames, no pandas); None
-    for a run stored without a summary. Its diagnostics are those of the result read back
-    (:meth:`~tariffsim.store.StoredRun.to_model_result`: the scalar ones)."""
-    meta = store.load_meta(run_id)
+def _stored_summary(meta: Mapping[str, Any]) -> _Shown | None:
+    """The stored run of the row ``meta`` as printed, from the row alone (no frames, no
+    pandas); None for a run stored without a summary. Its diagnostics are those of the
+    result read back (:meth:`~tariffsim.store.StoredRun.to_model_result`: the scalar ones)."""
+    run_id = str(meta["run_id"])
     if not meta.get("summary"):
         return None
     diagnostics = {
@@ -235,7 +235,7 @@ def _run_many(
 ) -> "list[tuple[Scenario, _Shown]]":
     """Run (or read back) each scenario; a stored run with its printed summary is read from
     its row alone, so a cached run imports neither the models nor pandas."""
-    from tariffsim.runs import stored_run
+    from tariffsim.runs import reuse_key
     from tariffsim.scenarios import load_scenario, with_deficits, with_elasticities, with_model
 
     # every scenario is read and resolved before anything is solved or stored (one with an
@@ -245,15 +245,17 @@ def _run_many(
         for name in names
     ]
     store = _store(store_path)
-    found: dict[int, str] = {}
+    found: dict[int, dict[str, Any]] = {}  # the stored row of each scenario stored before
     for k, scenario in enumerate(scenarios):
-        run_id = None if force else stored_run(scenario, store, model)
-        if run_id is None:
+        stored = None
+        if not force and scenario.text.strip():
+            stored = store.find_meta(reuse_key(scenario, model))
+        if stored is None:
             from tariffsim.scenarios import prepare
 
             prepare(with_model(scenario, model))
         else:
-            found[k] = run_id
+            found[k] = stored
     done: list[tuple[Scenario, _Shown]] = []
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=_err, transient=True, disable=quiet) as progress:
@@ -264,7 +266,7 @@ def _run_many(
             def step(what: str, label: str = label) -> None:
                 progress.update(task, description=f"{label}: {what}")
 
-            shown = _stored_summary(store, found[k]) if k in found else None
+            shown = _stored_summary(found[k]) if k in found else None
             if shown is None:
                 from tariffsim.runs import run_and_store
 

@@ -46,10 +46,10 @@ def ranking_meta(
 
 def stored_ranking(store: ResultsStore, meta: RunMeta) -> Mapping[str, Any] | None:
     """The summary stored with the ranking ``meta`` describes, or None if none is stored."""
-    found = store.find(meta.cache_key)
+    found = store.find_meta(meta.cache_key)
     if found is None:
         return None
-    summary: Mapping[str, Any] = store.load_meta(found)["summary"]
+    summary: Mapping[str, Any] = found["summary"]
     return summary or None
 
 

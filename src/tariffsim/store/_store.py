@@ -434,6 +434,16 @@ class ResultsStore:
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def find_meta(self, key: str) -> dict[str, Any] | None:
+        """The ``runs`` row (as :meth:`load_meta` reads it) of the newest run stored under
+        ``key``, or None: :meth:`find` and :meth:`load_meta` in one connection."""
+        with self._connect() as con:
+            row = con.execute(
+                "SELECT run_id FROM runs WHERE cache_key = ? ORDER BY created_at DESC LIMIT 1",
+                [key],
+            ).fetchone()
+            return None if row is None else _meta(con, str(row[0]))
+
     def resolve(self, run_id: str) -> str:
         """Full run id for an id or a unique prefix of one; ``StoreError`` otherwise."""
         with self._connect() as con:
