@@ -73,6 +73,10 @@ SOFTWOOD_ADCVD = ("44071", "440910")
 #: 7601, 7604-7609), charged on full value.
 METAL_BASE = ("72", "7601", "7604", "7605", "7606", "7607", "7608", "7609")
 
+#: HTS8 lines of the Section 338 duties on Canada (U.S. note 51, 9903.03.12-.14), shipped with the
+#: script because the tracker commit above predates them; the file's header says where from.
+S338_LIST = Path(__file__).resolve().parent / "s338_note51_hts8.csv"
+
 _HTS10 = re.compile(r"^\d{10}$")
 
 
@@ -251,6 +255,11 @@ def build_lists(raw: Path, lines: pd.DataFrame) -> tuple[pd.DataFrame, dict[str,
     add("s122_exempt", _match(u, s122["hts8"]), full,
         "Products exempt from the Section 122 surcharge (Proclamation of 2026-02-20, Annex; "
         "tracker s122_exempt_products.csv)")  # fmt: skip
+    s338 = pd.read_csv(S338_LIST, dtype=str, comment="#")
+    add("s338_can", _match(u, s338["hts8"]), full,
+        "Section 338 duties of 50% on products of Canada, U.S. note 51, headings 9903.03.12-.14 "
+        "(Proclamations 11046-11048 of 2026-07-20; scripts/s338_note51_hts8.csv, 554 HTS8 "
+        "lines); full value")  # fmt: skip
     lists = pd.concat(out, ignore_index=True)
     return lists, notes
 

@@ -67,7 +67,7 @@ PRODUCT_LISTS: tuple[str, ...] = (
     "s232_mhd_vehicles", "s232_mhd_parts", "s232_buses",
     "s232_furniture_cabinets", "s232_softwood", "softwood_adcvd_can", "ieepa_energy_can",
     "ieepa_potash_can", "ieepa_potash_mex", "s122_exempt", "s232_annex_1a", "s232_annex_1b",
-    "s232_annex_2", "s232_annex_3",
+    "s232_annex_2", "s232_annex_3", "s338_can",
 )  # fmt: skip
 
 
