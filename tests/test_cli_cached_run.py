@@ -109,11 +109,12 @@ def test_a_run_stored_without_a_summary_prints_the_same(
     assert json.loads(fresh) == json.loads(legacy) == json.loads(as_json)
 
 
-def test_a_cached_run_needs_no_pandas(stored: tuple[Path, str, str]) -> None:
-    path, _, _ = stored
+def _heavy_modules_loaded(argv: list[str]) -> tuple[str, list[str]]:
+    """Run ``tariffsim ARGV`` in a fresh interpreter; its output and which of pandas, xarray
+    and scipy it imported."""
     probe = (
         "import sys\n"
-        f"sys.argv = ['tariffsim', 'run', 'status-quo', '--draws', '0', '--store', {str(path)!r}]\n"
+        f"sys.argv = ['tariffsim', *{argv!r}]\n"
         "from tariffsim.cli.entry import main\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
         "print('LOADED', ' '.join(m for m in ('pandas', 'xarray', 'scipy') if m in sys.modules))"
@@ -122,8 +123,17 @@ def test_a_cached_run_needs_no_pandas(stored: tuple[Path, str, str]) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False
     )
     assert out.returncode == 0, out.stderr
-    assert "reused stored run" in out.stdout  # the probe really read the stored run back
-    assert out.stdout.split("LOADED", 1)[1].split() == []
+    printed, loaded = out.stdout.split("LOADED", 1)
+    return printed, loaded.split()
+
+
+def test_a_cached_run_needs_no_pandas(stored: tuple[Path, str, str]) -> None:
+    path, _, _ = stored
+    printed, loaded = _heavy_modules_loaded(
+        ["run", "status-quo", "--draws", "0", "--store", str(path)]
+    )
+    assert "reused stored run" in printed  # the probe really read the stored run back
+    assert loaded == []
 
 
 @pytest.fixture(scope="module")
@@ -155,16 +165,6 @@ def test_the_ranking_is_stored_and_printed_again_unchanged(ranked: tuple[Path, s
 
 def test_a_cached_run_with_its_ranking_needs_no_pandas(ranked: tuple[Path, str]) -> None:
     path, _ = ranked
-    probe = (
-        "import sys\n"
-        f"sys.argv = ['tariffsim', 'run', 'status-quo', '--store', {str(path)!r}]\n"
-        "from tariffsim.cli.entry import main\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print('LOADED', ' '.join(m for m in ('pandas', 'xarray', 'scipy') if m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert out.returncode == 0, out.stderr
-    assert "reused stored run" in out.stdout and "θ draws" in out.stdout
-    assert out.stdout.split("LOADED", 1)[1].split() == []
+    printed, loaded = _heavy_modules_loaded(["run", "status-quo", "--store", str(path)])
+    assert "reused stored run" in printed and "θ draws" in printed
+    assert loaded == []

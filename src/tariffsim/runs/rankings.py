@@ -12,6 +12,7 @@ Finding one needs neither pandas nor the models.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from tariffsim.runs.inputs import CODE_PACKAGES, code_digest, run_inputs
@@ -61,15 +62,5 @@ def save_ranking(
     seconds: float,
 ) -> str:
     """Store a ranking's ``table`` and ``summary`` under ``meta``; return the run id."""
-    record = RunMeta(
-        scenario_name=meta.scenario_name,
-        scenario_toml=meta.scenario_toml,
-        baseline=meta.baseline,
-        model=meta.model,
-        parameters=meta.parameters,
-        kind=meta.kind,
-        seconds=seconds,
-        inputs=meta.inputs,
-        summary=summary,
-    )
+    record = replace(meta, seconds=seconds, summary=summary)
     return store.save_frames(record, {"ranking": table}, force=True)

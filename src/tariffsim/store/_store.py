@@ -26,7 +26,7 @@ import re
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -334,19 +334,7 @@ class ResultsStore:
         """
         frames = {name: result.frames[name] for name in result.frames}
         diagnostics = {**dict(result.diagnostics), **dict(meta.diagnostics)}
-        full = RunMeta(
-            scenario_name=meta.scenario_name,
-            scenario_toml=meta.scenario_toml,
-            baseline=meta.baseline,
-            model=meta.model,
-            parameters=meta.parameters,
-            kind=meta.kind,
-            seconds=meta.seconds,
-            diagnostics=diagnostics,
-            inputs=meta.inputs,
-            summary=meta.summary,
-        )
-        return self.save_frames(full, frames, force=force)
+        return self.save_frames(replace(meta, diagnostics=diagnostics), frames, force=force)
 
     def save_frames(
         self, meta: RunMeta, frames: Mapping[str, pd.DataFrame], *, force: bool = True
