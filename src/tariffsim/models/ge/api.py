@@ -289,6 +289,21 @@ class BatchResult(Sequence[GEResult]):
         return self._stack(lambda r: r.p_hat)
 
 
+def theta_draws(thetas: npt.ArrayLike, baseline: Baseline) -> FloatArray:
+    """``thetas`` as a float [draws, J] array of positive elasticities for ``baseline``.
+
+    Raises:
+        ScenarioError: it is not [draws, J] or has a non-positive entry.
+    """
+    th = np.asarray(thetas, dtype=np.float64)
+    if th.ndim != 2 or th.shape[1] != baseline.n_sectors or not np.all(th > 0):
+        raise ScenarioError(
+            f"thetas must be a [draws, {baseline.n_sectors}] array of positive numbers; "
+            f"got shape {th.shape}"
+        )
+    return th
+
+
 def solve_batch(
     baseline: Baseline,
     thetas: npt.ArrayLike,
@@ -324,12 +339,7 @@ def solve_batch(
             draw indices.
     """
     start = time.perf_counter()
-    th = np.asarray(thetas, dtype=np.float64)
-    if th.ndim != 2 or th.shape[1] != baseline.n_sectors or not np.all(th > 0):
-        raise ScenarioError(
-            f"thetas must be a [draws, {baseline.n_sectors}] array of positive numbers; "
-            f"got shape {th.shape}"
-        )
+    th = theta_draws(thetas, baseline)
     if backend == "numpy":
         results = []
         failed: list[int] = []

@@ -34,7 +34,7 @@ import numpy.typing as npt
 from tariffsim.data.baseline import Baseline
 from tariffsim.errors import ScenarioError, SolverConvergenceError
 from tariffsim.models.ge import equations as eq
-from tariffsim.models.ge.api import Deficits, _Problem
+from tariffsim.models.ge.api import Deficits, _Problem, theta_draws
 from tariffsim.models.ge.economy import Economy, Equilibrium
 from tariffsim.models.ge.result import GEResult
 from tariffsim.models.ge.solver import (
@@ -538,12 +538,7 @@ def solve_thetas(
             B entries, or as :func:`~tariffsim.models.ge.solve` for the shock.
     """
     t0 = time.perf_counter()
-    th = np.asarray(thetas, dtype=np.float64)
-    if th.ndim != 2 or th.shape[1] != baseline.n_sectors or not np.all(th > 0):
-        raise ScenarioError(
-            f"thetas must be a [draws, {baseline.n_sectors}] array of positive numbers; "
-            f"got shape {th.shape}"
-        )
+    th = theta_draws(thetas, baseline)
     if start is not None and len(start) != th.shape[0]:
         raise ScenarioError(f"start must have one solve per draw ({th.shape[0]}), got {len(start)}")
     prob = _Problem.build(
