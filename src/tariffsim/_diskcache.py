@@ -91,6 +91,16 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def _keep_newest(entries: Iterable[Path]) -> None:
+    """Remove all but the :data:`KEEP` newest of ``entries`` (entry folders, or files: a data
+    entry, or an array entry of an earlier single-file layout)."""
+    for old in sorted(entries, key=_mtime, reverse=True)[KEEP:]:
+        if old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+
+
 def save_arrays(name: str, key: str, arrays: Arrays) -> Path | None:
     """Save ``arrays`` under ``name`` and ``key``; None if it cannot be written.
 
@@ -114,12 +124,7 @@ def save_arrays(name: str, key: str, arrays: Arrays) -> Path | None:
                 raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        entries = sorted(path.parent.glob(f"{name}-*"), key=_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            if old.is_dir():
-                shutil.rmtree(old, ignore_errors=True)
-            else:  # a single-file entry of an earlier layout
-                old.unlink(missing_ok=True)
+        _keep_newest(path.parent.glob(f"{name}-*"))
     except OSError:
         return None
     return path
@@ -173,9 +178,7 @@ def save_data(name: str, key: str, data: Any) -> Path | None:
             os.replace(tmp, target)
         finally:
             Path(tmp).unlink(missing_ok=True)
-        entries = sorted(target.parent.glob(f"{name}-*.pickle"), key=_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
+        _keep_newest(target.parent.glob(f"{name}-*.pickle"))
     except OSError:
         return None
     return target
